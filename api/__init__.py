@@ -1,0 +1,1 @@
+"""HTTP service, HTML pages and the command line on top of the graph package."""

@@ -1,0 +1,137 @@
+"""Links that follow by rule from what the documents state, each naming its premises.
+
+Rules (declared as ilokg:DerivationRule in the ontology):
+- rangeExpansion: a stated range "8.2-8.10" serves every numbered target from 8.2 to 8.10;
+- targetThroughIndicator: serving an SDG indicator serves its target;
+- targetThroughOutput: contributing to an output that reports on an SDG indicator serves its target;
+- targetThroughStandard: a principal standard promoted by an output that reports on an SDG
+  indicator serves that indicator's target;
+- goalThroughTarget: serving a target serves its goal.
+A premise is the evidence node of a stated link (documents or reference data) or another derivation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from graph.ids import IdScheme
+from graph.reference import ReferenceData
+from ontology.namespaces import ILOKG, SDG_BASE, SKOS
+
+Premise = "URIRef | Derivation"
+
+
+@dataclass(eq=False)
+class Derivation:
+    """A derived triple, the rule that gave it and its premises."""
+
+    triple: tuple[URIRef, URIRef, URIRef]
+    rule: URIRef
+    premises: list[URIRef | Derivation]
+    iri: URIRef | None = field(default=None)
+
+    @property
+    def digest(self) -> str:
+        """Stable id: the same triple from the same rule and premises is the same derivation."""
+        premise_ids = sorted(
+            str(p.triple) + str(p.rule) if isinstance(p, Derivation) else str(p) for p in self.premises
+        )
+        text = " ".join([*map(str, self.triple), str(self.rule), *premise_ids])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class _Derivations:
+    def __init__(self) -> None:
+        self.items: list[Derivation] = []
+        self.seen: set[str] = set()
+
+    def add(self, triple: tuple[URIRef, URIRef, URIRef], rule: URIRef, premises: Sequence[URIRef | Derivation]) -> None:
+        item = Derivation(triple, rule, list(premises))
+        if item.digest not in self.seen:
+            self.seen.add(item.digest)
+            self.items.append(item)
+
+
+def _targets_in_range(text: str) -> list[str]:
+    first, _, last = text.partition("-")
+    goal, _, start = first.partition(".")
+    end = last.partition(".")[2]
+    return [f"{goal}.{number}" for number in range(int(start), int(end) + 1)]
+
+
+def derive(statements: Sequence[object], reference: ReferenceData, ids: IdScheme) -> list[Derivation]:
+    """Apply every rule to the stated links; returns derivations in a stable order."""
+    from graph.build import Statement  # the build module owns Statement; imported late to avoid a cycle
+
+    by_predicate: dict[URIRef, list[tuple[URIRef, Node, URIRef]]] = defaultdict(list)
+    broader: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)  # child -> [(parent, evidence)]
+    for statement in statements:
+        assert isinstance(statement, Statement)
+        subject, predicate, obj = statement.triple
+        if predicate == SKOS.broader and isinstance(obj, URIRef):
+            broader[subject].append((obj, statement.evidence))
+        else:
+            by_predicate[predicate].append((subject, obj, statement.evidence))
+
+    out = _Derivations()
+    serves_target: list[tuple[URIRef, URIRef, URIRef | Derivation]] = [
+        (s, o, ev) for s, o, ev in by_predicate[ILOKG.servesTarget] if isinstance(o, URIRef)
+    ]
+
+    for subject, text, evidence in by_predicate[ILOKG.servesTargetRange]:
+        assert isinstance(text, Literal)
+        for code in _targets_in_range(str(text)):
+            target = URIRef(SDG_BASE + code)
+            if target in broader:  # only targets the SDG framework holds
+                out.add((subject, ILOKG.servesTarget, target), ILOKG.rangeExpansion, [evidence])
+
+    for subject, indicator, evidence in by_predicate[ILOKG.servesIndicator]:
+        assert isinstance(indicator, URIRef)
+        for target, hierarchy in broader[indicator]:
+            out.add((subject, ILOKG.servesTarget, target), ILOKG.targetThroughIndicator, [evidence, hierarchy])
+
+    reports_on: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)  # output -> [(indicator, evidence)]
+    for output, indicator, evidence in by_predicate[ILOKG.reportsOn]:
+        assert isinstance(indicator, URIRef)
+        reports_on[output].append((indicator, evidence))
+
+    for subject, contributed, contributes in by_predicate[ILOKG.contributesToOutput]:
+        assert isinstance(contributed, URIRef)
+        for indicator, reports in reports_on[contributed]:
+            for target, hierarchy in broader[indicator]:
+                out.add(
+                    (subject, ILOKG.servesTarget, target),
+                    ILOKG.targetThroughOutput,
+                    [contributes, reports, hierarchy],
+                )
+
+    promoted_by: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)  # standard -> [(output, evidence)]
+    for output, standard, evidence in by_predicate[ILOKG.promotesStandard]:
+        assert isinstance(standard, URIRef)
+        promoted_by[standard].append((output, evidence))
+    for flagship, standard, principal in by_predicate[ILOKG.principalStandard]:
+        assert isinstance(standard, URIRef)
+        for output, promotes in promoted_by[standard]:
+            for indicator, reports in reports_on[output]:
+                for target, hierarchy in broader[indicator]:
+                    out.add(
+                        (flagship, ILOKG.servesTarget, target),
+                        ILOKG.targetThroughStandard,
+                        [principal, promotes, reports, hierarchy],
+                    )
+
+    derived_targets: list[tuple[URIRef, URIRef, URIRef | Derivation]] = [
+        (item.triple[0], item.triple[2], item) for item in list(out.items) if item.triple[1] == ILOKG.servesTarget
+    ]
+    goal_premises: list[tuple[URIRef, URIRef, URIRef | Derivation]] = [*serves_target, *derived_targets]
+    for subject, target, premise in goal_premises:
+        for goal, hierarchy in broader[target]:
+            out.add((subject, ILOKG.servesGoal, goal), ILOKG.goalThroughTarget, [premise, hierarchy])
+    del ids  # the rules need no id lookups today; kept in the signature for rules over short ids
+    return out.items

@@ -1,0 +1,46 @@
+"""One settings object, read from ILOKG_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; each can be set as ILOKG_<NAME> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="ILOKG_", frozen=True)
+
+    base_iri: str = Field(
+        "https://w3id.org/ilokg/id/",
+        description="Base of every IRI the graph mints; the service answers for it under /id/.",
+    )
+    seeds_dir: Path = Field(PROJECT_DIR / "seeds", description="Where documents/, curated/ and reference/ are.")
+    data_dir: Path = Field(
+        PROJECT_DIR / "var", description="Where builds are written; 'current' names the last good one."
+    )
+    store: Path | None = Field(None, description="On-disk Oxigraph store directory; in memory when unset.")
+    host: str = Field("127.0.0.1", description="Address the HTTP service listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the HTTP service listens on.")
+    query_timeout_s: float = Field(10.0, gt=0, description="Deadline of one SPARQL query, in seconds.")
+    max_query_length: int = Field(20_000, gt=0, description="Longest SPARQL query accepted, in characters.")
+    max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted, in bytes.")
+    max_result_rows: int = Field(10_000, gt=0, description="Most rows (or triples) a query result returns.")
+    max_concurrent_queries: int = Field(4, gt=0, description="SPARQL queries that may run at once.")
+    query_workers: int = Field(2, gt=0, description="Worker processes that run SPARQL queries (killable on timeout).")
+    max_path_length: int = Field(6, gt=0, description="Longest path /paths searches, in hops.")
+    max_paths: int = Field(50, gt=0, description="Most simple paths /paths returns.")
+    max_neighbourhood_depth: int = Field(
+        3, gt=0, description="Deepest neighbourhood /resources/{id}/neighbourhood draws."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process (read once from the environment)."""
+    return Settings()

@@ -1,0 +1,433 @@
+"""The store that answers queries: Oxigraph, embedded in memory or on disk.
+
+`GraphStore` is what the rest of the code sees; results leave it already serialized
+(SPARQL results or RDF bytes in a requested format), so that an isolated worker process
+or a remote endpoint can stand behind the same interface.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from graph.build import BuildResult, current_build
+
+# Media types of the result formats (SPARQL 1.1 Protocol and RDF 1.1 registrations).
+SPARQL_JSON = "application/sparql-results+json"
+SPARQL_XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+TURTLE = "text/turtle"
+TRIG = "application/trig"
+N_TRIPLES = "application/n-triples"
+N_QUADS = "application/n-quads"
+JSON_LD = "application/ld+json"
+RDF_XML = "application/rdf+xml"
+
+SOLUTION_FORMATS = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
+GRAPH_FORMATS = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML)
+DATASET_FORMATS = (TRIG, N_QUADS, JSON_LD, TURTLE, N_TRIPLES)
+
+_RDF_FORMATS = {
+    TURTLE: ox.RdfFormat.TURTLE,
+    TRIG: ox.RdfFormat.TRIG,
+    N_TRIPLES: ox.RdfFormat.N_TRIPLES,
+    N_QUADS: ox.RdfFormat.N_QUADS,
+    JSON_LD: ox.RdfFormat.JSON_LD,
+    RDF_XML: ox.RdfFormat.RDF_XML,
+}
+BUILD_ID_GRAPH = "urn:ilokg:store"
+BUILD_ID_PREDICATE = "urn:ilokg:buildId"
+
+
+class QueryForm(StrEnum):
+    """The four SPARQL query forms."""
+
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+
+    @property
+    def returns_graph(self) -> bool:
+        return self in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
+
+
+class QuerySyntaxError(ValueError):
+    """The query does not parse; the message is the parser's."""
+
+
+class StoreUnavailable(RuntimeError):
+    """No graph is loaded (no build yet) or the store cannot be reached."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A serialized query result."""
+
+    form: QueryForm
+    media_type: str
+    body: bytes
+    rows: int = 0
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class DatasetScope:
+    """The RDF dataset of a query (SPARQL Protocol default-graph-uri / named-graph-uri)."""
+
+    default_graphs: Sequence[str] = field(default_factory=tuple)
+    named_graphs: Sequence[str] = field(default_factory=tuple)
+
+
+Binding = dict[str, dict[str, str]]  # one row of SPARQL JSON results: variable -> term
+
+
+class GraphStore(Protocol):
+    """What the questions, paths, export and the HTTP service need from a store."""
+
+    @property
+    def build_id(self) -> str: ...
+
+    def triple_count(self) -> int: ...
+
+    def graph_names(self) -> list[str]: ...
+
+    def query(
+        self,
+        sparql: str,
+        media_type: str | None = None,
+        scope: DatasetScope | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult: ...
+
+    def select(self, sparql: str) -> list[Binding]: ...
+
+    def export(self, media_type: str) -> Iterator[bytes]: ...
+
+
+# ---------------------------------------------------------------- serialization
+
+
+def term_json(term: Any) -> dict[str, str]:
+    """A pyoxigraph term as a SPARQL 1.1 JSON results term."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "literal", "value": str(term)}
+
+
+def _csv_cell(term: dict[str, str] | None) -> str:
+    if term is None:
+        return ""
+    value = term["value"]
+    if term["type"] == "bnode":
+        value = "_:" + value
+    if any(ch in value for ch in ',"\r\n'):
+        value = '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _tsv_cell(term: dict[str, str] | None) -> str:
+    if term is None:
+        return ""
+    value = term["value"]
+    if term["type"] == "uri":
+        return f"<{value}>"
+    if term["type"] == "bnode":
+        return f"_:{value}"
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+    if "xml:lang" in term:
+        return f'"{escaped}"@{term["xml:lang"]}'
+    if "datatype" in term:
+        return f'"{escaped}"^^<{term["datatype"]}>'
+    return f'"{escaped}"'
+
+
+def serialize_solutions(variables: list[str], rows: list[Binding], media_type: str) -> bytes:
+    """SELECT results in one of the four SPARQL results formats."""
+    if media_type == SPARQL_JSON:
+        document = {"head": {"vars": variables}, "results": {"bindings": rows}}
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    if media_type == CSV:
+        lines = [",".join(variables)] + [",".join(_csv_cell(row.get(v)) for v in variables) for row in rows]
+        return ("\r\n".join(lines) + "\r\n").encode()
+    if media_type == TSV:
+        lines = ["\t".join("?" + v for v in variables)] + [
+            "\t".join(_tsv_cell(row.get(v)) for v in variables) for row in rows
+        ]
+        return ("\n".join(lines) + "\n").encode()
+    if media_type == SPARQL_XML:
+        out = io.StringIO()
+        out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>')
+        for variable in variables:
+            out.write(f"<variable name={quoteattr(variable)}/>")
+        out.write("</head><results>")
+        for row in rows:
+            out.write("<result>")
+            for variable, term in row.items():
+                out.write(f"<binding name={quoteattr(variable)}>{_xml_term(term)}</binding>")
+            out.write("</result>")
+        out.write("</results></sparql>\n")
+        return out.getvalue().encode()
+    raise ValueError(f"no SELECT result format {media_type!r}")
+
+
+def _xml_term(term: dict[str, str]) -> str:
+    value = escape(term["value"])
+    if term["type"] == "uri":
+        return f"<uri>{value}</uri>"
+    if term["type"] == "bnode":
+        return f"<bnode>{value}</bnode>"
+    if "xml:lang" in term:
+        return f"<literal xml:lang={quoteattr(term['xml:lang'])}>{value}</literal>"
+    if "datatype" in term:
+        return f"<literal datatype={quoteattr(term['datatype'])}>{value}</literal>"
+    return f"<literal>{value}</literal>"
+
+
+def serialize_boolean(value: bool, media_type: str) -> bytes:
+    """ASK results in one of the four SPARQL results formats."""
+    if media_type == SPARQL_JSON:
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if media_type == SPARQL_XML:
+        word = "true" if value else "false"
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{word}</boolean></sparql>\n"
+        ).encode()
+    if media_type == CSV:
+        return f"_askResult\r\n{'true' if value else 'false'}\r\n".encode()
+    if media_type == TSV:
+        return f"?_askResult\n{'true' if value else 'false'}\n".encode()
+    raise ValueError(f"no ASK result format {media_type!r}")
+
+
+def query_form(sparql: str) -> QueryForm:
+    """The form of a query, read from the parsed query (comments and prologue skipped)."""
+    try:
+        parsed = ox.Store().query(sparql)
+    except SyntaxError as error:
+        raise QuerySyntaxError(str(error)) from error
+    if isinstance(parsed, ox.QueryBoolean):
+        return QueryForm.ASK
+    if isinstance(parsed, ox.QuerySolutions):
+        return QueryForm.SELECT
+    return _graph_form(sparql)
+
+
+def _graph_form(sparql: str) -> QueryForm:
+    # CONSTRUCT and DESCRIBE both return triples; the keyword after the prologue tells them apart.
+    import re
+
+    text = re.sub(r"#[^\n]*", " ", sparql)
+    text = re.sub(r"<[^>]*>", "<>", text)
+    match = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", text, flags=re.IGNORECASE)
+    return QueryForm(match.group(1).upper()) if match else QueryForm.CONSTRUCT
+
+
+# ---------------------------------------------------------------- the embedded store
+
+
+class OxigraphStore:
+    """Oxigraph in this process, in memory or on disk, holding one build."""
+
+    def __init__(self, store: ox.Store, build_id: str) -> None:
+        self._store = store
+        self._build_id = build_id
+
+    @classmethod
+    def in_memory(cls, build: BuildResult) -> OxigraphStore:
+        store = ox.Store()
+        store.bulk_load(path=str(build.dataset_file), format=ox.RdfFormat.N_QUADS)
+        return cls(store, build.build_id)
+
+    @classmethod
+    def on_disk(cls, path: Path, build: BuildResult | None) -> OxigraphStore:
+        """Open the store at `path`, (re)loading it when it does not hold `build`."""
+        if build is None and not path.exists():
+            raise StoreUnavailable(f"no store at {path} and no build to load into it; run `ilokg build` first")
+        store = ox.Store(str(path))
+        held = _stored_build_id(store)
+        if build is not None and held != build.build_id:
+            del store
+            shutil.rmtree(path, ignore_errors=True)
+            store = ox.Store(str(path))
+            store.bulk_load(path=str(build.dataset_file), format=ox.RdfFormat.N_QUADS)
+            store.add(
+                ox.Quad(
+                    ox.NamedNode(BUILD_ID_GRAPH),
+                    ox.NamedNode(BUILD_ID_PREDICATE),
+                    ox.Literal(build.build_id),
+                    ox.NamedNode(BUILD_ID_GRAPH),
+                )
+            )
+            store.optimize()
+            held = build.build_id
+        if held is None:
+            raise StoreUnavailable(f"the store at {path} holds no build; run `ilokg build` first")
+        return cls(store, held)
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> OxigraphStore:
+        """Open an on-disk store that another process keeps (for query workers)."""
+        store = ox.Store.read_only(str(path))
+        held = _stored_build_id(store)
+        if held is None:
+            raise StoreUnavailable(f"the store at {path} holds no build")
+        return cls(store, held)
+
+    @property
+    def build_id(self) -> str:
+        return self._build_id
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        return self._store
+
+    def triple_count(self) -> int:
+        return len(self._store) - (1 if _stored_build_id(self._store) else 0)
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if g.value != BUILD_ID_GRAPH)
+
+    def _run(self, sparql: str, scope: DatasetScope | None) -> Any:
+        kwargs: dict[str, Any] = {}
+        if scope and (scope.default_graphs or scope.named_graphs):
+            if scope.default_graphs:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in scope.default_graphs]
+            if scope.named_graphs:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in scope.named_graphs]
+            elif scope.default_graphs:
+                kwargs["named_graphs"] = []
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        try:
+            return self._store.query(sparql, **kwargs)
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from error
+
+    def query(
+        self,
+        sparql: str,
+        media_type: str | None = None,
+        scope: DatasetScope | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Run a query and serialize its result (the first `max_rows` rows or triples)."""
+        result = self._run(sparql, scope)
+        if isinstance(result, ox.QueryBoolean):
+            chosen = media_type or SPARQL_JSON
+            return QueryResult(QueryForm.ASK, chosen, serialize_boolean(bool(result), chosen), rows=1)
+        if isinstance(result, ox.QuerySolutions):
+            chosen = media_type or SPARQL_JSON
+            variables = [v.value for v in result.variables]
+            rows: list[Binding] = []
+            truncated = False
+            for solution in result:
+                if max_rows is not None and len(rows) >= max_rows:
+                    truncated = True
+                    break
+                rows.append({v: term_json(solution[v]) for v in variables if solution[v] is not None})
+            body = serialize_solutions(variables, rows, chosen)
+            return QueryResult(QueryForm.SELECT, chosen, body, rows=len(rows), truncated=truncated)
+        chosen = media_type or TURTLE
+        triples: list[ox.Triple] = []
+        truncated = False
+        for triple in result:
+            if max_rows is not None and len(triples) >= max_rows:
+                truncated = True
+                break
+            triples.append(triple)
+        body = ox.serialize(triples, format=_RDF_FORMATS[chosen]) or b""
+        return QueryResult(_graph_form(sparql), chosen, body, rows=len(triples), truncated=truncated)
+
+    def select(self, sparql: str) -> list[Binding]:
+        """Rows of a SELECT query as SPARQL JSON terms (for questions and paths)."""
+        result = self._run(sparql, None)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("select() takes a SELECT query")
+        variables = [v.value for v in result.variables]
+        return [{v: term_json(s[v]) for v in variables if s[v] is not None} for s in result]
+
+    def export(self, media_type: str) -> Iterator[bytes]:
+        """The whole dataset, all named graphs, in chunks (triples formats merge the graphs)."""
+        rdf_format = _RDF_FORMATS[media_type]
+        buffer = _ChunkWriter()
+        if rdf_format.supports_datasets:
+            quads = (
+                q for q in self._store.quads_for_pattern(None, None, None, None) if not _is_store_metadata(q.graph_name)
+            )
+            ox.serialize(quads, buffer, rdf_format)  # type: ignore[arg-type]
+        else:
+            triples = (
+                q.triple
+                for q in self._store.quads_for_pattern(None, None, None, None)
+                if not _is_store_metadata(q.graph_name)
+            )
+            ox.serialize(triples, buffer, rdf_format)  # type: ignore[arg-type]
+        yield from buffer.drain()
+
+
+class _ChunkWriter(io.RawIOBase):
+    """A file-like sink that collects serializer output as chunks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def drain(self) -> Iterator[bytes]:
+        pending = bytearray()
+        for chunk in self.chunks:
+            pending += chunk
+            if len(pending) >= 1 << 16:
+                yield bytes(pending)
+                pending.clear()
+        if pending:
+            yield bytes(pending)
+
+
+def _is_store_metadata(graph_name: object) -> bool:
+    return isinstance(graph_name, ox.NamedNode) and graph_name.value == BUILD_ID_GRAPH
+
+
+def _stored_build_id(store: ox.Store) -> str | None:
+    for quad in store.quads_for_pattern(None, ox.NamedNode(BUILD_ID_PREDICATE), None, ox.NamedNode(BUILD_ID_GRAPH)):
+        return str(quad.object)[1:-1] if not isinstance(quad.object, ox.Literal) else quad.object.value
+    return None
+
+
+def open_store(data_dir: Path, store_path: Path | None = None) -> OxigraphStore:
+    """The store of the current build: in memory, or on disk at `store_path`."""
+    build = current_build(data_dir)
+    if store_path is not None:
+        return OxigraphStore.on_disk(store_path, build)
+    if build is None:
+        raise StoreUnavailable(f"there is no build in {data_dir}; run `ilokg build` first")
+    return OxigraphStore.in_memory(build)
