@@ -1,0 +1,50 @@
+"""Shared fixtures: one build of the seeds per test session, and a store over it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from graph.build import BuildResult, build
+from graph.settings import Settings
+from graph.store import OxigraphStore
+
+
+@dataclass(frozen=True)
+class SessionBuild:
+    """The session's build of the project seeds, and how long it took."""
+
+    settings: Settings
+    result: BuildResult
+    seconds: float
+
+
+@pytest.fixture(scope="session")
+def session_build(tmp_path_factory: pytest.TempPathFactory) -> SessionBuild:
+    """The project seeds built once into a temporary data dir (never the working tree's var/)."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"))
+    started = time.perf_counter()
+    result = build(settings)
+    return SessionBuild(settings, result, time.perf_counter() - started)
+
+
+@pytest.fixture(scope="session")
+def built_settings(session_build: SessionBuild) -> Settings:
+    """Settings whose data_dir holds a current build of the project seeds."""
+    return session_build.settings
+
+
+@pytest.fixture(scope="session")
+def built_store(session_build: SessionBuild) -> Iterator[OxigraphStore]:
+    """The session build loaded into an in-memory Oxigraph store."""
+    yield OxigraphStore.in_memory(session_build.result)
+
+
+@pytest.fixture(scope="session")
+def project_seeds() -> Path:
+    """The seeds directory of the project."""
+    return Settings().seeds_dir
