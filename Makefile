@@ -3,10 +3,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Browser assets come from the npm registry at install time and are served locally (never from a CDN).
+VENDOR := api/static/vendor
+WEB_STAMP := $(VENDOR)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test build lint typecheck unit bench bench-full load clean
+.PHONY: browser-deps serve test build lint typecheck unit bench bench-full load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +17,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
+	cp web/node_modules/@zazuko/yasgui/build/yasgui.min.js web/node_modules/@zazuko/yasgui/build/yasgui.min.css \
+	   web/node_modules/d3/dist/d3.min.js web/node_modules/d3-sankey/dist/d3-sankey.min.js $(VENDOR)/
+	touch $(WEB_STAMP)
+
+# Debian's chromium for the browser tests; where it cannot be installed those tests skip and say why.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq chromium >/dev/null) || echo "chromium could not be installed: browser tests will skip"
+
 build: $(STAMP)
 	$(BIN)/ilokg build
 
-serve: build
+serve: build $(WEB_STAMP)
 	$(BIN)/ilokg serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
@@ -27,7 +42,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(WEB_STAMP) browser-deps
 	$(BIN)/python -m pytest
 
 test: lint typecheck unit
