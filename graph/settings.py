@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -37,6 +38,22 @@ class Settings(BaseSettings):
     max_paths: int = Field(50, gt=0, description="Most simple paths /paths returns.")
     max_neighbourhood_depth: int = Field(
         3, gt=0, description="Deepest neighbourhood /resources/{id}/neighbourhood draws."
+    )
+    store_kind: Literal["oxigraph", "sparql"] = Field(
+        "oxigraph",
+        description="Which store answers: embedded Oxigraph, or a SPARQL 1.1 server (ILOKG_SPARQL_QUERY_URL).",
+    )
+    sparql_query_url: str | None = Field(None, description="SPARQL 1.1 query endpoint of the server store.")
+    sparql_graph_store_url: str | None = Field(
+        None, description="SPARQL 1.1 Graph Store Protocol endpoint that `ilokg load` writes the build to."
+    )
+    sparql_user: str | None = Field(None, description="User name for the SPARQL server, if it asks for one.")
+    sparql_password: SecretStr | None = Field(None, description="Password for the SPARQL server (never logged).")
+    sparql_auth: Literal["basic", "digest"] = Field(
+        "basic", description="HTTP authentication the SPARQL server uses (Virtuoso's *-auth endpoints: digest)."
+    )
+    remote_timeout_s: float = Field(
+        60.0, gt=0, description="Deadline of one request to the SPARQL server while loading or exporting, in seconds."
     )
 
 

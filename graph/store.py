@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from graph.build import BuildResult, current_build
+from graph.settings import Settings
 
 # Media types of the result formats (SPARQL 1.1 Protocol and RDF 1.1 registrations).
 SPARQL_JSON = "application/sparql-results+json"
@@ -421,6 +422,15 @@ def _stored_build_id(store: ox.Store) -> str | None:
     for quad in store.quads_for_pattern(None, ox.NamedNode(BUILD_ID_PREDICATE), None, ox.NamedNode(BUILD_ID_GRAPH)):
         return str(quad.object)[1:-1] if not isinstance(quad.object, ox.Literal) else quad.object.value
     return None
+
+
+def connect(settings: Settings) -> GraphStore:
+    """The store the settings name: embedded Oxigraph (the default) or a SPARQL 1.1 server."""
+    if settings.store_kind == "sparql":
+        from graph.remote import RemoteSparqlStore
+
+        return RemoteSparqlStore.from_settings(settings)
+    return open_store(settings.data_dir, settings.store)
 
 
 def open_store(data_dir: Path, store_path: Path | None = None) -> OxigraphStore:
