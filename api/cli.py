@@ -13,6 +13,7 @@ from typing import Any
 from graph.build import BuildError, build, build_dataset, current_build
 from graph.ids import IdScheme
 from graph.reference import read_sdg_indicator_iris
+from graph.remote import RemoteStoreError
 from graph.settings import Settings, get_settings
 from graph.store import (
     CSV,
@@ -25,7 +26,7 @@ from graph.store import (
     QueryForm,
     QuerySyntaxError,
     StoreUnavailable,
-    open_store,
+    connect,
 )
 
 EXPORT_FORMATS = {"turtle": TURTLE, "trig": TRIG, "nquads": N_QUADS, "ntriples": N_TRIPLES, "jsonld": JSON_LD}
@@ -80,7 +81,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    store = open_store(settings.data_dir, settings.store)
+    store = connect(settings)
     sparql = args.sparql if args.sparql != "-" else sys.stdin.read()
     if args.format == "table":
         from graph.store import query_form
@@ -110,7 +111,7 @@ def _print_table(rows: list[dict[str, dict[str, str]]]) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    store = open_store(settings.data_dir, settings.store)
+    store = connect(settings)
     media = EXPORT_FORMATS[args.format]
     if args.output:
         with Path(args.output).open("wb") as out:
@@ -124,7 +125,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from graph.questions import Questions
 
     settings = _settings(args)
-    store = open_store(settings.data_dir, settings.store)
+    store = connect(settings)
     questions = Questions(store, id_scheme(settings))
     answer = questions.flagships_for_target(args.argument)
     if args.format == "json":
@@ -165,6 +166,34 @@ def _print_derivation(derivation: Any, indent: str) -> None:
             _print_derivation(premise.derivation, indent + "    ")
 
 
+def cmd_load(args: argparse.Namespace) -> int:
+    from graph.remote import Endpoints, RemoteSparqlStore, load_build
+
+    settings = _settings(args)
+    current = current_build(settings.data_dir)
+    if current is None:
+        raise StoreUnavailable(f"there is no build in {settings.data_dir}; run `ilokg build` first")
+    endpoints = Endpoints.from_settings(settings, query_url=args.to)
+    if args.graph_store:
+        endpoints = dataclasses.replace(endpoints, graph_store_url=args.graph_store)
+    report = load_build(current, endpoints)
+    for graph in report.dropped:
+        print(f"dropped {graph} (not in this build)")
+    for graph, count in report.graphs.items():
+        print(f"loaded {graph}: {count} triples")
+    held = RemoteSparqlStore(endpoints)
+    expected = sum(report.graphs.values())
+    if held.build_id != current.build_id or held.triple_count() != expected:
+        raise RemoteStoreError(
+            f"after loading, {endpoints.query_url} reports build {held.build_id} with {held.triple_count()} "
+            f"triples instead of build {current.build_id} with {expected}"
+        )
+    print(
+        f"{endpoints.query_url} now holds build {current.build_id}: {expected} triples in {len(report.graphs)} graphs"
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -201,6 +230,7 @@ def parser() -> argparse.ArgumentParser:
         ("export", cmd_export, "write the whole graph in an RDF format"),
         ("ask", cmd_ask, "answer a named question"),
         ("serve", cmd_serve, "serve the graph over HTTP"),
+        ("load", cmd_load, "push the current build into a SPARQL 1.1 server (replacing what it held)"),
     ):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--store", help="on-disk Oxigraph store directory (default: in memory)")
@@ -218,6 +248,15 @@ def parser() -> argparse.ArgumentParser:
         elif name == "serve":
             sub.add_argument("--host", help="address to listen on (default 127.0.0.1)")
             sub.add_argument("--port", type=int, help="port to listen on (default 8000)")
+        elif name == "load":
+            sub.add_argument(
+                "--to", metavar="URL", help="the server's SPARQL query endpoint (default: ILOKG_SPARQL_QUERY_URL)"
+            )
+            sub.add_argument(
+                "--graph-store",
+                metavar="URL",
+                help="its Graph Store Protocol endpoint, written to (default: ILOKG_SPARQL_GRAPH_STORE_URL)",
+            )
     return top
 
 
@@ -233,6 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (QuerySyntaxError, StoreUnavailable) as error:
         print(f"ilokg: {error}", file=sys.stderr)
         return 2
+    except RemoteStoreError as error:
+        print(f"ilokg: {error}", file=sys.stderr)
+        return 3
     except LookupError as error:
         print(f"ilokg: {error.args[0] if error.args else error}", file=sys.stderr)
         return 2
