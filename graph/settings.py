@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port the HTTP service listens on.")
     query_timeout_s: float = Field(10.0, gt=0, description="Deadline of one SPARQL query, in seconds.")
     max_query_length: int = Field(20_000, gt=0, description="Longest SPARQL query accepted, in characters.")
+    max_query_depth: int = Field(
+        32, gt=0, description="Deepest nesting of groups, brackets and parentheses a SPARQL query may have."
+    )
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted, in bytes.")
     max_result_rows: int = Field(10_000, gt=0, description="Most rows (or triples) a query result returns.")
     max_concurrent_queries: int = Field(4, gt=0, description="SPARQL queries that may run at once.")
