@@ -1,0 +1,1 @@
+"""Benchmarks: a generator that grows the graph with synthetic data, and a side-by-side benchmark runner."""
