@@ -1,0 +1,18 @@
+"""Readiness: 200 once the graph is loaded, with its size and build id."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from api.problems import problem_doc
+from api.routes.dependencies import LoadedGraph, get_graph
+from api.routes.models import HealthModel
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/health", summary="Whether the graph is loaded", responses=problem_doc())
+def health(graph: Annotated[LoadedGraph, Depends(get_graph)]) -> HealthModel:
+    return HealthModel(status="ready", triples=graph.store.triple_count(), build_id=graph.build_id)

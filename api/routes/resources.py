@@ -1,0 +1,128 @@
+"""Resources on the web: every minted IRI dereferences here (HTML for a browser, RDF otherwise), and short ids
+redirect to them."""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.negotiation import FORMAT_NAMES, GRAPH_OFFERS, HTML, NotAcceptable, negotiate, wants_html
+from api.problems import Problem, problem_doc
+from api.routes.dependencies import LoadedGraph, get_graph
+from graph.ids import IdError
+from graph.questions import PROLOGUE, UnknownResource
+from graph.resources import ResourceDescription
+
+router = APIRouter(tags=["resources"])
+GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
+TEMPLATES = Jinja2Templates(directory=FilePath(__file__).resolve().parent.parent / "templates")
+RESOURCE_TEMPLATE = "resource.html"
+
+_CONTENT = {HTML: {"schema": {"type": "string"}}} | {o.media_type: {"schema": {"type": "string"}} for o in GRAPH_OFFERS}
+_RESPONSES = {**problem_doc(404, 406), 200: {"description": "The resource as HTML or RDF", "content": _CONTENT}}
+
+
+def local_href(graph: LoadedGraph, iri: str) -> str:
+    """Where the service shows `iri`: its /id/ path when the graph mints it, else /resources/{short id or IRI}."""
+    base = graph.ids.base_iri
+    if iri.startswith(base):
+        return "/id/" + quote(iri[len(base) :], safe="/:+")
+    return "/resources/" + quote(graph.ids.short_id(iri) or iri, safe="/:+")
+
+
+def render_resource_page(request: Request, graph: LoadedGraph, description: ResourceDescription) -> Response:
+    """The HTML page of a resource (one function, one template: swap either to change the pages)."""
+
+    from api.pages import render_resource  # the pages module imports this one
+
+    return render_resource(request, graph, description)
+
+
+def resource_rdf(graph: LoadedGraph, iri: str, media_type: str) -> Response:
+    """The resource's triples, the links into it and the evidence and derivation nodes of each, as RDF."""
+    sparql = (
+        PROLOGUE
+        + f"""CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> . ?why ?wp ?wo }} WHERE {{
+  {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }}
+  UNION {{ ?why rdf:subject|rdf:object <{iri}> ; ?wp ?wo .
+           FILTER EXISTS {{ ?why a ?kind FILTER(?kind IN (ilokg:Evidence, ilokg:Derivation)) }} }}
+}}"""
+    )
+    result = graph.store.query(sparql, media_type, None, None)
+    return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
+
+
+def _represent(request: Request, graph: LoadedGraph, iri: str, format: str | None) -> Response:
+    if format is not None:
+        media_type = FORMAT_NAMES.get(format.lower())
+        if media_type is None or media_type not in (HTML, *(o.media_type for o in GRAPH_OFFERS)):
+            raise Problem(
+                400, "invalid-parameter", f"format {format!r} is not one of html, turtle, ntriples, jsonld, rdfxml"
+            )
+    elif wants_html(request.headers.get("accept")):
+        media_type = HTML
+    else:
+        try:
+            media_type = negotiate(request.headers.get("accept"), GRAPH_OFFERS)
+        except NotAcceptable as error:
+            raise Problem(406, "not-acceptable", str(error), available=[HTML, *error.available]) from error
+    if media_type == HTML:
+        return render_resource_page(request, graph, graph.resources.describe(iri))
+    if not graph.resources.exists(iri):
+        raise UnknownResource(f"the graph says nothing about <{iri}>")
+    return resource_rdf(graph, iri, media_type)
+
+
+@router.get(
+    "/id/{kind}/{local:path}",
+    summary="A resource the graph mints (its IRI)",
+    responses=_RESPONSES,
+    response_class=Response,
+)
+def dereference(
+    request: Request,
+    graph: GraphDep,
+    kind: Annotated[str, Path(description="flagship, instrument, outcome, evidence, ...")],
+    local: Annotated[str, Path(description="The rest of the IRI: ipec-plus, C182, 2022-23/7.1")],
+    format: Annotated[
+        str | None, Query(description="html, turtle, ntriples, jsonld or rdfxml (overrides Accept)")
+    ] = None,
+) -> Response:
+    return _represent(request, graph, f"{graph.ids.base_iri}{kind}/{local}", format)
+
+
+@router.get(
+    "/resources/{id:path}",
+    summary="A resource by short id: redirects to its IRI, or shows it",
+    responses={**_RESPONSES, 303: {"description": "See the resource at its IRI"}},
+    response_class=Response,
+)
+def resource_by_id(
+    request: Request,
+    graph: GraphDep,
+    id: Annotated[str, Path(description="C182, sdg:8.7, 8.7, ipec-plus, flagship:better-work or an IRI")],
+    format: Annotated[str | None, Query(description="html, turtle, ntriples, jsonld or rdfxml")] = None,
+) -> Response:
+    candidates: list[str] = []
+    if id.startswith(("http://", "https://")):
+        candidates.append(id)
+    for short_id in graph.ids.loose_candidates(id):
+        try:
+            candidates.append(str(graph.ids.resolve(short_id).iri))
+        except IdError:
+            continue
+    iri = next((c for c in candidates if graph.resources.exists(c)), None)
+    if iri is None:
+        raise UnknownResource(
+            f"{id!r} names nothing in the graph; write an id such as C182, 8.7, ipec-plus, flagship:better-work "
+            "or a full IRI"
+        )
+    if iri.startswith(graph.ids.base_iri):
+        target = local_href(graph, iri) + (f"?format={quote(format)}" if format else "")
+        return RedirectResponse(target, status_code=303)
+    return _represent(request, graph, iri, format)

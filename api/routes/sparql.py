@@ -1,0 +1,199 @@
+"""The SPARQL 1.1 Protocol endpoint (queries only): GET, POST form and POST application/sparql-query."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, NotAcceptable, negotiate
+from api.problems import Problem, problem_doc
+from api.routes.dependencies import LoadedGraph, get_graph, get_settings
+from graph.settings import Settings
+from graph.sparql import ServiceRefused, UpdateRefused, check_read_only_query, service_description
+from graph.store import DatasetScope, QueryForm, QueryResult, QuerySyntaxError
+
+router = APIRouter(tags=["SPARQL"])
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+TEXT_TYPES = ("text/", "application/sparql-results+", "application/n-triples", "application/ld+json")
+
+_RESULT_CONTENT = {offer.media_type: {"schema": {"type": "string"}} for offer in (*SOLUTION_OFFERS, *GRAPH_OFFERS)}
+_RESPONSES = {
+    **problem_doc(400, 403, 406, 413, 415),
+    200: {"description": "The query result (or, with no query, the service description)", "content": _RESULT_CONTENT},
+}
+READ_ONLY = (
+    "the endpoint is read-only: SPARQL updates are not accepted; send a query "
+    "(SELECT, ASK, CONSTRUCT or DESCRIBE) as query="
+)
+
+
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise Problem(400, "invalid-parameter", f"give {name} once; the request has it {len(values)} times")
+    return values[0] if values else None
+
+
+def _scope(default_graphs: list[str], named_graphs: list[str]) -> DatasetScope | None:
+    for iri in (*default_graphs, *named_graphs):
+        if not iri or any(ch in iri for ch in ' <>"{}|^`\\') or ":" not in iri:
+            raise Problem(400, "invalid-parameter", f"graph IRI {iri!r} is not an absolute IRI")
+    if not default_graphs and not named_graphs:
+        return None
+    return DatasetScope(tuple(default_graphs), tuple(named_graphs))
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise Problem(413, "body-too-large", f"the request body is {declared} bytes; the limit is {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise Problem(413, "body-too-large", f"the request body is over the limit of {limit} bytes")
+    return bytes(body)
+
+
+def _run(graph: LoadedGraph, settings: Settings, text: str, accept: str | None, scope: DatasetScope | None) -> Response:
+    if len(text) > settings.max_query_length:
+        raise Problem(
+            400,
+            "query-too-long",
+            f"the query is {len(text)} characters; the limit is {settings.max_query_length}",
+        )
+    try:
+        operation = check_read_only_query(text)
+    except UpdateRefused as error:
+        raise Problem(403, "read-only", str(error)) from error
+    except ServiceRefused as error:
+        raise Problem(400, "service-refused", str(error)) from error
+    media_type: str | None = None
+    if operation.form is not None:
+        offers = GRAPH_OFFERS if operation.form.returns_graph else SOLUTION_OFFERS
+        try:
+            media_type = negotiate(accept, offers)
+        except NotAcceptable as error:
+            raise Problem(406, "not-acceptable", str(error), available=error.available) from error
+    try:
+        result: QueryResult = graph.store.query(text, media_type, scope, settings.max_result_rows)
+    except QuerySyntaxError as error:
+        raise Problem(400, "query-syntax", f"the query does not parse: {error}") from error
+    return _response(result)
+
+
+def _response(result: QueryResult) -> Response:
+    media = result.media_type
+    if media.startswith(TEXT_TYPES):
+        media += "; charset=utf-8"
+    headers = {"Vary": "Accept"}
+    if result.truncated:
+        headers["Result-Truncated"] = f"only the first {result.rows} results are sent"
+    return Response(content=result.body, media_type=media, headers=headers)
+
+
+def _description(request: Request, graph: LoadedGraph) -> Response:
+    try:
+        media = negotiate(request.headers.get("accept"), GRAPH_OFFERS)
+    except NotAcceptable as error:
+        raise Problem(406, "not-acceptable", str(error), available=error.available) from error
+    endpoint = str(request.url.replace(query=""))
+    formats = [offer.media_type for offer in (*SOLUTION_OFFERS, *GRAPH_OFFERS)]
+    body = service_description(endpoint, graph.store.graph_names(), formats, media)
+    return _response(QueryResult(form=QueryForm.CONSTRUCT, media_type=media, body=body))
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL query (GET), or the service description when there is no query",
+    responses=_RESPONSES,
+    response_class=Response,
+)
+async def sparql_get(
+    request: Request,
+    graph: Annotated[LoadedGraph, Depends(get_graph)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    query: Annotated[str | None, Query(description="The SPARQL query.")] = None,
+    default_graph_uri: Annotated[
+        list[str], Query(alias="default-graph-uri", description="Graphs whose union is the default graph.")
+    ] = [],  # noqa: B006  (FastAPI copies defaults per request)
+    named_graph_uri: Annotated[
+        list[str], Query(alias="named-graph-uri", description="Graphs the query may name with GRAPH.")
+    ] = [],  # noqa: B006
+) -> Response:
+    params = request.query_params
+    if "update" in params:
+        raise Problem(403, "read-only", READ_ONLY)
+    text = _one(params.getlist("query"), "query")
+    if text is None:
+        return await run_in_threadpool(_description, request, graph)
+    scope = _scope(default_graph_uri, named_graph_uri)
+    return await run_in_threadpool(_run, graph, settings, text, request.headers.get("accept"), scope)
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query (POST form or application/sparql-query body)",
+    responses=_RESPONSES,
+    response_class=Response,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                FORM: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "query": {"type": "string"},
+                            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                            "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "required": ["query"],
+                    }
+                },
+                SPARQL_QUERY: {"schema": {"type": "string"}},
+            },
+            "required": True,
+        }
+    },
+)
+async def sparql_post(
+    request: Request,
+    graph: Annotated[LoadedGraph, Depends(get_graph)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Response:
+    content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if content_type == SPARQL_UPDATE:
+        raise Problem(403, "read-only", READ_ONLY)
+    if content_type not in (FORM, SPARQL_QUERY):
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            f"send the query as {FORM} (query=...) or as {SPARQL_QUERY}; got {content_type or 'no Content-Type'}",
+        )
+    body = await _read_body(request, settings.max_body_bytes)
+    try:
+        decoded = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Problem(400, "invalid-encoding", "the request body is not UTF-8") from error
+    url_params = request.query_params
+    if content_type == FORM:
+        form = parse_qs(decoded, keep_blank_values=True)
+        if "update" in form:
+            raise Problem(403, "read-only", READ_ONLY)
+        text = _one(form.get("query", []), "query")
+        defaults = form.get("default-graph-uri", [])
+        named = form.get("named-graph-uri", [])
+    else:
+        text = decoded
+        defaults = url_params.getlist("default-graph-uri")
+        named = url_params.getlist("named-graph-uri")
+    if not text or not text.strip():
+        raise Problem(400, "missing-query", "the request has no query; send it as query= or as the body")
+    scope = _scope(defaults, named)
+    return await run_in_threadpool(_run, graph, settings, text, request.headers.get("accept"), scope)
