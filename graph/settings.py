@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     max_result_rows: int = Field(10_000, gt=0, description="Most rows (or triples) a query result returns.")
     max_concurrent_queries: int = Field(4, gt=0, description="SPARQL queries that may run at once.")
     query_workers: int = Field(2, gt=0, description="Worker processes that run SPARQL queries (killable on timeout).")
+    query_memory_mb: int = Field(
+        2048, ge=256, description="Address space of one query worker, in MiB; a query needing more fails alone."
+    )
     max_path_length: int = Field(6, gt=0, description="Longest path /paths searches, in hops.")
     max_paths: int = Field(50, gt=0, description="Most simple paths /paths returns.")
     max_neighbourhood_depth: int = Field(
