@@ -13,11 +13,13 @@ from api.pages import install_pages
 from api.problems import install_problem_handlers
 from api.routes import export, health, paths, questions, resources, sparql
 from api.routes.dependencies import GraphHolder, LoadedGraph
+from api.security import close_graph, install_security, listen_for_reload
 from graph.build import BuildError, build, current_build
 from graph.ids import IdScheme
 from graph.reference import read_sdg_indicator_iris
 from graph.settings import Settings, get_settings
-from graph.store import GraphStore, StoreUnavailable, connect
+from graph.sandbox import sandbox_store
+from graph.store import GraphStore, OxigraphStore, StoreUnavailable, connect
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,8 @@ def load_graph(settings: Settings, store: GraphStore | None = None) -> LoadedGra
             log.warning("no build in the data directory yet: building the graph from the seeds")
             build(settings)
         store = connect(settings)
+        if isinstance(store, OxigraphStore) and settings.sandbox_queries:
+            store = sandbox_store(store, settings)  # users' SPARQL runs in killable workers
     ids = IdScheme(settings.base_iri, read_sdg_indicator_iris(settings.seeds_dir))
     return LoadedGraph.open(store, ids)
 
@@ -46,7 +50,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             # The service still starts, so that /health can say why it is not ready.
             log.error("the graph could not be loaded: %s", error)
             holder.replace(None, f"the graph could not be loaded: {error}")
+        listen_for_reload(app)
         yield
+        await run_in_threadpool(close_graph, app)
 
     app = FastAPI(
         title="ILO development cooperation knowledge graph",
@@ -61,6 +67,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.graph = holder
     install_problem_handlers(app)
+    install_security(app, settings)
     for area in (health, sparql, questions, paths, resources, export):
         app.include_router(area.router)
     install_pages(app)  # the HTML pages and their static files

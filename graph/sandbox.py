@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import logging
 import multiprocessing
@@ -37,7 +38,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from graph.build import BuildResult
+from graph.build import BuildResult, current_build
 from graph.guard import QueryRefused, RefusalReason, check_parsed, check_query
 from graph.settings import Settings
 from graph.store import (
@@ -48,6 +49,7 @@ from graph.store import (
     QueryForm,
     QueryResult,
     QuerySyntaxError,
+    StoreUnavailable,
 )
 
 log = logging.getLogger(__name__)
@@ -162,6 +164,37 @@ def _serve(connection: Connection, store_path: str, known_graphs: list[str], iso
         connection.send(_answer(store, known, *request))
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed_refusal(sparql: str, known: frozenset[str]) -> tuple[str, str, str] | None:
+    """The worker's own reading of a query, remembered (services send the same queries again and again)."""
+    try:
+        check_parsed(sparql, known_graphs=known)
+    except QueryRefused as refused:
+        if refused.reason is RefusalReason.SYNTAX:
+            engine_message = _engine_syntax_error(sparql)
+            if engine_message is not None:
+                return ("syntax", engine_message, "")  # both refuse it: the engine's message is the more precise
+        return ("refused", refused.reason.value, refused.message)
+    return None
+
+
+def _engine_syntax_error(sparql: str) -> str | None:
+    """Oxigraph's syntax error for a text rdflib could not parse, or None when Oxigraph parses it.
+
+    It runs on an empty store: the text has passed the tokenizer (no SERVICE, no update), and
+    when Oxigraph does parse it, the query is still refused (the two readings disagree).
+    """
+    import pyoxigraph
+
+    try:
+        pyoxigraph.Store().query(sparql)
+    except SyntaxError as error:
+        return str(error)
+    except Exception:  # an evaluation error on the empty store: it parsed
+        return None
+    return None
+
+
 def _answer(
     store: OxigraphStore,
     known: frozenset[str],
@@ -170,11 +203,11 @@ def _answer(
     scope: DatasetScope | None,
     max_rows: int | None,
 ) -> tuple[Any, ...]:
+    refusal = _parsed_refusal(sparql, known)
+    if refusal is not None:
+        return refusal[:2] if refusal[0] == "syntax" else refusal
     try:
-        check_parsed(sparql, known_graphs=known)
         result = store.query(sparql, media_type, scope, max_rows)
-    except QueryRefused as refused:
-        return ("refused", refused.reason.value, refused.message)
     except QuerySyntaxError as error:
         return ("syntax", str(error))
     except MemoryError:
@@ -414,6 +447,17 @@ class SandboxedStore:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def sandbox_store(internal: OxigraphStore, settings: Settings) -> SandboxedStore:
+    """`internal` (in memory or on disk) for our own queries, and workers over the current build for users'."""
+    build = current_build(settings.data_dir)
+    if build is None or build.build_id != internal.build_id:
+        raise StoreUnavailable(
+            f"the store holds build {internal.build_id} but the current build in {settings.data_dir} is "
+            f"{build.build_id if build else 'missing'}: rebuild (ilokg build) and restart"
+        )
+    return SandboxedStore(internal, materialise(build, settings.data_dir), settings)
 
 
 def _check_protocol(store: SandboxedStore) -> GraphStore:

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     max_result_rows: int = Field(10_000, gt=0, description="Most rows (or triples) a query result returns.")
     max_concurrent_queries: int = Field(4, gt=0, description="SPARQL queries that may run at once.")
     query_workers: int = Field(2, gt=0, description="Worker processes that run SPARQL queries (killable on timeout).")
+    sandbox_queries: bool = Field(
+        True, description="Run users' SPARQL in killable worker processes (off only to debug the engine in process)."
+    )
     query_memory_mb: int = Field(
         2048, ge=256, description="Address space of one query worker, in MiB; a query needing more fails alone."
     )

@@ -12,6 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, NotAcceptable, negotiate
 from api.problems import Problem, problem_doc
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
+from graph.guard import check_query
+from graph.sandbox import SandboxedStore
 from graph.settings import Settings
 from graph.sparql import ServiceRefused, UpdateRefused, check_read_only_query, service_description
 from graph.store import DatasetScope, QueryForm, QueryResult, QuerySyntaxError
@@ -81,6 +83,8 @@ def _run(graph: LoadedGraph, settings: Settings, text: str, accept: str | None, 
             media_type = negotiate(accept, offers)
         except NotAcceptable as error:
             raise Problem(406, "not-acceptable", str(error), available=error.available) from error
+    if not isinstance(graph.store, SandboxedStore):  # the sandbox runs the guard itself, before its workers
+        check_query(text, known_graphs=graph.store.graph_names(), settings=settings, scope=scope)
     try:
         result: QueryResult = graph.store.query(text, media_type, scope, settings.max_result_rows)
     except QuerySyntaxError as error:
