@@ -8,6 +8,7 @@ or a remote endpoint can stand behind the same interface.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import shutil
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ import pyoxigraph as ox
 
 from graph.build import BuildResult, current_build
 from graph.settings import Settings
+from ontology.namespaces import PREFIXES, SDG_BASE
 
 # Media types of the result formats (SPARQL 1.1 Protocol and RDF 1.1 registrations).
 SPARQL_JSON = "application/sparql-results+json"
@@ -46,6 +48,9 @@ _RDF_FORMATS = {
     JSON_LD: ox.RdfFormat.JSON_LD,
     RDF_XML: ox.RdfFormat.RDF_XML,
 }
+# Turtle and TriG exports abbreviate with the ontology's prefixes (plus the SDG ones).
+EXPORT_PREFIXES = {**PREFIXES, "sdg": SDG_BASE}
+_EXPORT_BATCH = 20_000
 BUILD_ID_GRAPH = "urn:ilokg:store"
 BUILD_ID_PREDICATE = "urn:ilokg:buildId"
 
@@ -373,19 +378,18 @@ class OxigraphStore:
     def export(self, media_type: str) -> Iterator[bytes]:
         """The whole dataset, all named graphs, in chunks (triples formats merge the graphs)."""
         rdf_format = _RDF_FORMATS[media_type]
+        quads = (
+            q for q in self._store.quads_for_pattern(None, None, None, None) if not _is_store_metadata(q.graph_name)
+        )
+        items: Iterator[Any] = quads if rdf_format.supports_datasets else (q.triple for q in quads)
+        if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+            # Line formats: each batch is complete on its own, so the export streams in constant memory.
+            while batch := list(itertools.islice(items, _EXPORT_BATCH)):
+                yield ox.serialize(batch, format=rdf_format) or b""
+            return
         buffer = _ChunkWriter()
-        if rdf_format.supports_datasets:
-            quads = (
-                q for q in self._store.quads_for_pattern(None, None, None, None) if not _is_store_metadata(q.graph_name)
-            )
-            ox.serialize(quads, buffer, rdf_format)  # type: ignore[arg-type]
-        else:
-            triples = (
-                q.triple
-                for q in self._store.quads_for_pattern(None, None, None, None)
-                if not _is_store_metadata(q.graph_name)
-            )
-            ox.serialize(triples, buffer, rdf_format)  # type: ignore[arg-type]
+        prefixes = EXPORT_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        ox.serialize(items, buffer, rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
         yield from buffer.drain()
 
 
