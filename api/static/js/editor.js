@@ -29,8 +29,12 @@
     consumeShareLink: null,
     showQueryButton: false,
     resizeable: true,
+    lineWrapping: true,
     editorHeight: "320px"
   });
+  // The editor's scroll area scrolls on small screens: keyboard users must be able to reach it.
+  var scroller = holder.querySelector(".CodeMirror-scroll");
+  if (scroller) { scroller.setAttribute("tabindex", "0"); }
   var input = yasqe.getInputField();
   input.setAttribute("aria-labelledby", "query-label");
   input.setAttribute("aria-describedby", "editor-help");

@@ -83,8 +83,7 @@
 
     var node = svg.append("g").selectAll("a").data(graph.nodes).join("a")
       .attr("href", function (n) { return n.href; })
-      .attr("class", function (n) { return "flow-node column-" + n.column; })
-      .attr("aria-label", function (n) { return n.kind + ": " + (n.ref.label || n.ref.id); });
+      .attr("class", function (n) { return "flow-node column-" + n.column; });
     node.append("rect")
       .attr("x", function (n) { return n.x0; }).attr("y", function (n) { return n.y0; })
       .attr("width", function (n) { return n.x1 - n.x0; })

@@ -12,6 +12,7 @@
     if (base && ref.iri.indexOf(base) === 0) { return "/id/" + ref.iri.slice(base.length); }
     return "/resources/" + encodeURIComponent(ref.id || ref.iri).replace(/%3A/g, ":").replace(/%2F/g, "/");
   }
+  function localName(iri) { return iri.split(/[\/#]/).pop() || iri; }
   function short(text, max) { return text.length > max ? text.slice(0, max - 1) + "…" : text; }
   function kindOf(ref) {
     var id = ref.id || "";
@@ -71,7 +72,6 @@
     var node = svg.append("g").selectAll("a").data(shown).join("a")
       .attr("href", function (n) { return href(n.ref); })
       .attr("class", "network-node")
-      .attr("aria-label", function (n) { return (n.ref.label || n.ref.id || n.id) + (n.ref.id ? " (" + n.ref.id + ")" : ""); })
       .attr("transform", function (n) { return "translate(" + n.x + "," + n.y + ")"; });
     node.append("circle")
       .attr("r", function (n) { return n.id === centre ? 14 : 8; })
@@ -82,7 +82,7 @@
       .attr("text-anchor", "middle").attr("font-size", function (n) { return n.id === centre ? 14 : 11; })
       .attr("font-weight", function (n) { return n.id === centre ? 700 : 400; })
       .attr("fill", "#1b1f24").attr("paint-order", "stroke").attr("stroke", "#ffffff").attr("stroke-width", 3)
-      .text(function (n) { return short(n.ref.id && n.id !== centre ? n.ref.id : (n.ref.label || n.ref.id || ""), 26); });
+      .text(function (n) { return short(n.ref.id && n.id !== centre ? n.ref.id : (n.ref.label || n.ref.id || localName(n.id)), 26); });
     node.append("title").text(function (n) { return (n.ref.label || "") + (n.ref.id ? " (" + n.ref.id + ")" : ""); });
     if (nodes.length > shown.length || data.truncated) {
       var note = document.createElement("p");
