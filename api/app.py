@@ -17,8 +17,8 @@ from api.security import close_graph, install_security, listen_for_reload
 from graph.build import BuildError, build, current_build
 from graph.ids import IdScheme
 from graph.reference import read_sdg_indicator_iris
-from graph.settings import Settings, get_settings
 from graph.sandbox import sandbox_store
+from graph.settings import Settings, get_settings
 from graph.store import GraphStore, OxigraphStore, StoreUnavailable, connect
 
 log = logging.getLogger(__name__)
