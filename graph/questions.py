@@ -127,11 +127,12 @@ class Questions:
 
     def evidence_for(self, subject: str | None, predicate: str, obj: str) -> list[tuple[str, EvidenceItem]]:
         """(subject IRI, evidence) for every stated link `subject predicate obj` (subject None: any)."""
-        subject_term = f"<{subject}>" if subject else "?subject"
+        # No BIND(?subject AS ?subject) when any subject will do: Virtuoso then matches nothing.
+        bind_subject = f"BIND(<{subject}> AS ?subject)" if subject else ""
         rows = self.store.select(
             PROLOGUE
             + f"""SELECT ?subject ?evidence ?document ?title ?line ?quote ?note WHERE {{
-  BIND({subject_term} AS ?subject)
+  {bind_subject}
   ?evidence a ilokg:Evidence ; rdf:subject ?subject ; rdf:predicate <{predicate}> ; rdf:object <{obj}> ;
             dcterms:source ?document ; ilokg:line ?line ; ilokg:quote ?quote .
   ?document dcterms:title ?title .
@@ -151,11 +152,12 @@ class Questions:
 
     def derivations_for(self, subject: str | None, predicate: str, obj: str) -> list[tuple[str, DerivationItem]]:
         """(subject IRI, derivation with its premises) for every derived link `subject predicate obj`."""
-        subject_term = f"<{subject}>" if subject else "?subject"
+        # No BIND(?subject AS ?subject) when any subject will do: Virtuoso then matches nothing.
+        bind_subject = f"BIND(<{subject}> AS ?subject)" if subject else ""
         rows = self.store.select(
             PROLOGUE
             + f"""SELECT ?subject ?derivation WHERE {{
-  BIND({subject_term} AS ?subject)
+  {bind_subject}
   ?derivation a ilokg:Derivation ; rdf:subject ?subject ; rdf:predicate <{predicate}> ; rdf:object <{obj}> .
 }} ORDER BY ?derivation"""
         )

@@ -78,6 +78,8 @@ _STRINGS_AND_COMMENTS = re.compile(
     r"|#[^\n]*",
     flags=re.DOTALL,
 )
+# How servers say they ran out of time (Virtuoso: SQL state S1T00, "Transaction timed out").
+_SERVER_TIMEOUT = re.compile(r"\bS1T00\b|timed? ?out|timeout", flags=re.IGNORECASE)
 _SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:-])", flags=re.IGNORECASE)
 
 
@@ -141,7 +143,6 @@ class Endpoints:
 
 def check_portable(sparql: str) -> QueryForm:
     """The form of a standard SPARQL 1.1 query that reads only this dataset; else QuerySyntaxError."""
-    form = query_form(sparql)  # the embedded store's parser: same syntax errors on both stores
     text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
     code = _STRINGS_AND_COMMENTS.sub(" ", text)
     vendor = _VENDOR_IRI.search(code)
@@ -154,7 +155,7 @@ def check_portable(sparql: str) -> QueryForm:
         raise NonPortableQuery(
             "SERVICE calls another endpoint; this service answers only from its own dataset: remove the SERVICE clause"
         )
-    return form
+    return query_form(sparql)  # the embedded store's parser: the same syntax errors on both stores
 
 
 # ---------------------------------------------------------------- terms and results
@@ -300,6 +301,8 @@ class RemoteSparqlStore:
             ) as response:
                 if response.status_code >= 400:
                     message = _server_message(response.read())
+                    if response.status_code >= 500 and _SERVER_TIMEOUT.search(message):
+                        raise RemoteTimeout(f"the SPARQL server stopped the query at its time limit: {message}")
                     raise RemoteStoreError(
                         f"the SPARQL server refused the query (HTTP {response.status_code}): {message}"
                     )
@@ -514,8 +517,12 @@ def load_build(build: BuildResult, endpoints: Endpoints, chunk_triples: int = LO
     held = RemoteSparqlStore(endpoints, require_build=False)
     previous = held.graph_names()
     held.close()
+    # Read through an embedded store, so the server gets the literals in the form the embedded store
+    # keeps them (xsd:positiveInteger as xsd:integer, "1.50" as "1.5"): both then answer alike.
+    canonical = ox.Store()
+    canonical.bulk_load(path=str(build.dataset_file), format=ox.RdfFormat.N_QUADS)
     by_graph: dict[str, list[ox.Triple]] = {}
-    for quad in ox.parse(path=str(build.dataset_file), format=ox.RdfFormat.N_QUADS):
+    for quad in canonical.quads_for_pattern(None, None, None, None):
         if isinstance(quad.graph_name, ox.NamedNode):
             by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
     with endpoints.client() as client:

@@ -1,0 +1,374 @@
+"""The same service on Virtuoso: every answer the embedded store gives, the SPARQL server store gives too.
+
+A Virtuoso server is installed when missing (Debian's package), started on loopback in a
+temporary directory, loaded with the session's seed build through `ilokg load`, and compared
+with the embedded Oxigraph store. When Virtuoso cannot be installed or started, these tests
+are skipped (and say why), never passed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from pydantic import SecretStr
+
+from graph.ids import IdScheme
+from graph.questions import PROLOGUE, Questions
+from graph.reference import read_sdg_indicator_iris
+from graph.remote import Endpoints, NonPortableQuery, RemoteSparqlStore, RemoteTimeout
+from graph.settings import Settings
+from graph.store import (
+    CSV,
+    N_QUADS,
+    SOLUTION_FORMATS,
+    SPARQL_JSON,
+    TRIG,
+    TSV,
+    TURTLE,
+    DatasetScope,
+    OxigraphStore,
+    QuerySyntaxError,
+    StoreUnavailable,
+    connect,
+)
+
+pytestmark = [pytest.mark.virtuoso, pytest.mark.slow]
+
+TARGETS = ("8.7", "8.8", "1.3", "8.5")
+QUERY_TIMEOUT_S = 120.0
+
+
+def _helper() -> ModuleType:
+    # Loaded by path: tests/ is not a package, and the helper is a script for the benchmarks too.
+    spec = importlib.util.spec_from_file_location("virtuoso_server", Path(__file__).parent / "virtuoso" / "server.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+virtuoso_server = _helper()
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    try:
+        server = virtuoso_server.start(tmp_path_factory.mktemp("virtuoso"), max_query_s=int(QUERY_TIMEOUT_S))
+    except virtuoso_server.VirtuosoUnavailable as error:
+        pytest.skip(f"Virtuoso could not be installed: {error}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def remote_settings(virtuoso: Any, built_settings: Settings) -> Settings:
+    """Settings of a service that answers from Virtuoso, with the session build loaded by `ilokg load`."""
+    environment = {**os.environ, "ILOKG_DATA_DIR": str(built_settings.data_dir), **virtuoso.environment()}
+    del environment["ILOKG_SPARQL_QUERY_URL"]  # --to says where
+    loaded = subprocess.run(
+        [sys.executable, "-m", "api.cli", "load", "--to", virtuoso.query_url],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert loaded.returncode == 0, loaded.stderr + virtuoso.log_tail()
+    assert f"now holds build {current_build_id(built_settings)}" in loaded.stdout
+    return built_settings.model_copy(
+        update={
+            # Virtuoso answers some of the service's queries (the path index) in tens of seconds on 2 busy cores.
+            "query_timeout_s": QUERY_TIMEOUT_S,
+            "store_kind": "sparql",
+            "sparql_query_url": virtuoso.query_url,
+            "sparql_graph_store_url": virtuoso.graph_store_url,
+            "sparql_user": virtuoso.user,
+            "sparql_password": SecretStr(virtuoso.password),
+            "sparql_auth": "digest",
+        }
+    )
+
+
+def current_build_id(settings: Settings) -> str:
+    return json.loads((settings.data_dir / "current" / "manifest.json").read_text())["build_id"]
+
+
+@pytest.fixture(scope="module")
+def remote(remote_settings: Settings) -> Iterator[RemoteSparqlStore]:
+    store = connect(remote_settings)
+    assert isinstance(store, RemoteSparqlStore)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def ids(built_settings: Settings) -> IdScheme:
+    return IdScheme(built_settings.base_iri, read_sdg_indicator_iris(built_settings.seeds_dir))
+
+
+# ---------------------------------------------------------------- comparing answers
+
+
+def canonical(term: dict[str, str]) -> str:
+    return json.dumps(term, sort_keys=True)
+
+
+def solutions(body: bytes) -> tuple[list[str], Counter[tuple[tuple[str, str], ...]]]:
+    document = json.loads(body)
+    rows = Counter(
+        tuple(sorted((name, canonical(term)) for name, term in row.items())) for row in document["results"]["bindings"]
+    )
+    return document["head"]["vars"], rows
+
+
+def triples(body: bytes, media_type: str = TURTLE) -> set[str]:
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    assert fmt is not None
+    return {str(statement) for statement in ox.parse(body, format=fmt)}
+
+
+# ---------------------------------------------------------------- what the server holds
+
+
+def test_the_server_holds_the_build_and_only_its_graphs(
+    remote: RemoteSparqlStore, built_store: OxigraphStore, virtuoso: Any
+) -> None:
+    assert remote.build_id == built_store.build_id
+    assert remote.graph_names() == built_store.graph_names()
+    assert remote.triple_count() == built_store.triple_count()
+    # Virtuoso keeps system graphs of its own; the union default graph must not see them.
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert solutions(remote.query(everything).body) == solutions(built_store.query(everything).body)
+
+
+def test_loading_again_replaces_what_the_server_held(remote_settings: Settings, remote: RemoteSparqlStore) -> None:
+    from graph.build import current_build
+    from graph.remote import load_build
+
+    endpoints = Endpoints.from_settings(remote_settings)
+    build = current_build(remote_settings.data_dir)
+    assert build is not None
+    report = load_build(build, endpoints)
+    again = RemoteSparqlStore(endpoints)
+    assert again.triple_count() == sum(report.graphs.values()) == remote.triple_count()
+    assert report.dropped == []
+    again.close()
+
+
+# ---------------------------------------------------------------- named questions
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_named_questions_give_the_same_answers(
+    target: str, remote: RemoteSparqlStore, built_store: OxigraphStore, ids: IdScheme
+) -> None:
+    on_server = Questions(remote, ids).flagships_for_target(target)
+    embedded = Questions(built_store, ids).flagships_for_target(target)
+    assert dataclasses.asdict(on_server) == dataclasses.asdict(embedded)
+    assert embedded.stated or embedded.derived_only or target == "1.3"
+
+
+# ---------------------------------------------------------------- SPARQL queries
+
+QUERIES = {
+    "join, optional and filter": """
+SELECT ?flagship ?label ?acronym ?standard WHERE {
+  ?flagship a ilokg:FlagshipProgramme ; skos:prefLabel ?label .
+  OPTIONAL { ?flagship ilokg:acronym ?acronym }
+  OPTIONAL { ?flagship ilokg:principalStandard ?standard }
+  FILTER(LANG(?label) = "en" || LANG(?label) = "")
+}""",
+    "aggregates with having": """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) (MIN(STR(?s)) AS ?first) WHERE { ?s a ?class }
+GROUP BY ?class HAVING (COUNT(?s) > 5)""",
+    "property path": """
+SELECT ?indicator ?goal WHERE {
+  ?indicator a sdgo:Indicator ; skos:broader+ ?goal . ?goal a sdgo:Goal .
+  FILTER(?goal = <http://metadata.un.org/sdg/8>)
+}""",
+    "sequence and inverse paths": """
+SELECT ?goal (COUNT(?indicator) AS ?n) WHERE { ?goal sdgo:hasTarget/sdgo:hasIndicator ?indicator .
+  ?indicator ^sdgo:hasIndicator ?target } GROUP BY ?goal""",
+    "typed literals and string functions": """
+SELECT ?evidence ?line ?length WHERE {
+  ?evidence ilokg:line ?line ; ilokg:quote ?quote .
+  BIND(STRLEN(?quote) AS ?length)
+  FILTER(?line > 100 && CONTAINS(LCASE(?quote), "child labour"))
+}""",
+    "numbers": """
+SELECT ?figure ?amount (?amount * 2 AS ?double) WHERE { ?figure ilokg:amount ?amount } ORDER BY ?figure LIMIT 50""",
+    "values and union": """
+SELECT ?s ?label WHERE {
+  VALUES ?s { <http://metadata.un.org/sdg/8.7> <http://metadata.un.org/sdg/8.8> <http://metadata.un.org/sdg/1.3> }
+  { ?s skos:prefLabel ?label } UNION { ?s skos:altLabel ?label }
+}""",
+    "named graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "minus and not exists": """
+SELECT ?target WHERE {
+  ?target a sdgo:Target . MINUS { ?flagship ilokg:servesTarget ?target }
+  FILTER NOT EXISTS { ?target skos:altLabel ?alt }
+}""",
+    "build metadata with dates": "SELECT ?s ?p ?o WHERE { ?s dcterms:created ?o ; ?p ?o }",
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_select_queries_give_the_same_rows(name: str, remote: RemoteSparqlStore, built_store: OxigraphStore) -> None:
+    sparql = PROLOGUE + QUERIES[name]
+    variables, rows = solutions(remote.query(sparql, SPARQL_JSON).body)
+    expected_variables, expected_rows = solutions(built_store.query(sparql, SPARQL_JSON).body)
+    assert variables == expected_variables
+    assert rows == expected_rows
+    assert sum(expected_rows.values()) > 0, "a query that finds nothing proves nothing"
+
+
+def test_every_result_format_is_byte_for_byte_the_same(remote: RemoteSparqlStore, built_store: OxigraphStore) -> None:
+    sparql = PROLOGUE + (
+        "SELECT ?target ?label ?notation WHERE { ?target a sdgo:Target ; skos:prefLabel ?label . "
+        "OPTIONAL { ?target skos:notation ?notation } "
+        "FILTER(STRSTARTS(STR(?target), 'http://metadata.un.org/sdg/8.')) }"
+        " ORDER BY ?target ?label ?notation"
+    )
+    for media_type in SOLUTION_FORMATS:
+        assert remote.query(sparql, media_type).body == built_store.query(sparql, media_type).body, media_type
+    ask = PROLOGUE + "ASK { ?f a ilokg:FlagshipProgramme }"
+    for media_type in (SPARQL_JSON, CSV, TSV):
+        assert remote.query(ask, media_type).body == built_store.query(ask, media_type).body
+
+
+def test_ask_and_construct_give_the_same_answers(remote: RemoteSparqlStore, built_store: OxigraphStore) -> None:
+    for ask in ("ASK { ?f a ilokg:FlagshipProgramme }", "ASK { ?f a ilokg:NoSuchClass }"):
+        assert remote.query(PROLOGUE + ask).body == built_store.query(PROLOGUE + ask).body
+    construct = PROLOGUE + (
+        "CONSTRUCT { ?f ilokg:servesTarget ?t . ?t skos:prefLabel ?label } "
+        "WHERE { ?f ilokg:servesTarget ?t . ?t skos:prefLabel ?label }"
+    )
+    on_server, embedded = remote.query(construct, TURTLE), built_store.query(construct, TURTLE)
+    assert on_server.media_type == embedded.media_type == TURTLE
+    assert triples(on_server.body) == triples(embedded.body)
+    assert on_server.rows == embedded.rows > 0
+
+
+def test_a_dataset_limited_to_one_document_graph(
+    remote: RemoteSparqlStore, built_store: OxigraphStore, built_settings: Settings
+) -> None:
+    document_graph = f"{built_settings.base_iri}graph/document/gb325-pol7"
+    scope = DatasetScope(default_graphs=(document_graph,))
+    for sparql in (
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",  # no named graphs in this dataset
+    ):
+        assert solutions(remote.query(sparql, scope=scope).body) == solutions(
+            built_store.query(sparql, scope=scope).body
+        )
+    named = DatasetScope(named_graphs=(document_graph,))
+    sparql = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    assert solutions(remote.query(sparql, scope=named).body) == solutions(built_store.query(sparql, scope=named).body)
+
+
+def test_max_rows_truncates_the_same_way(remote: RemoteSparqlStore, built_store: OxigraphStore) -> None:
+    sparql = PROLOGUE + "SELECT ?s WHERE { ?s a sdgo:Target } ORDER BY ?s"
+    on_server, embedded = remote.query(sparql, max_rows=7), built_store.query(sparql, max_rows=7)
+    assert (on_server.rows, on_server.truncated, on_server.body) == (embedded.rows, embedded.truncated, embedded.body)
+    assert embedded.truncated
+    construct = PROLOGUE + "CONSTRUCT { ?s a sdgo:Target } WHERE { ?s a sdgo:Target }"
+    on_server, embedded = remote.query(construct, max_rows=5), built_store.query(construct, max_rows=5)
+    assert (on_server.rows, on_server.truncated) == (embedded.rows, embedded.truncated) == (5, True)
+
+
+# ---------------------------------------------------------------- paths and export
+
+
+def test_a_path_and_a_neighbourhood_are_the_same(
+    remote: RemoteSparqlStore, built_store: OxigraphStore, ids: IdScheme
+) -> None:
+    paths = pytest.importorskip("graph.paths")
+    on_server, embedded = paths.PathIndex.build(remote, ids), paths.PathIndex.build(built_store, ids)
+    assert sorted(on_server.graph.edges(keys=True)) == sorted(embedded.graph.edges(keys=True))
+    path_on_server = on_server.paths("flagship:ipec-plus", "sdg:8.7", 3, 20)
+    path_embedded = embedded.paths("flagship:ipec-plus", "sdg:8.7", 3, 20)
+    assert dataclasses.asdict(path_on_server) == dataclasses.asdict(path_embedded)
+    assert path_embedded.paths
+    around = dataclasses.asdict(on_server.neighbourhood("flagship:better-work", 1))
+    expected = dataclasses.asdict(embedded.neighbourhood("flagship:better-work", 1))
+    for drawn in (around, expected):  # edges come in the order the store returned the links
+        drawn["edges"].sort(key=lambda edge: json.dumps(edge, sort_keys=True))
+    assert around == expected
+    assert expected["edges"]
+
+
+@pytest.mark.parametrize("media_type", [TURTLE, TRIG, N_QUADS])
+def test_export_holds_the_same_statements(
+    media_type: str, remote: RemoteSparqlStore, built_store: OxigraphStore
+) -> None:
+    on_server = b"".join(remote.export(media_type))
+    embedded = b"".join(built_store.export(media_type))
+    exported = triples(on_server, media_type)
+    assert exported == triples(embedded, media_type)
+    if media_type != TURTLE:  # Turtle merges the graphs: a statement in two graphs is one triple
+        assert len(exported) == built_store.triple_count()
+
+
+# ---------------------------------------------------------------- safety on the forwarded path
+
+
+def test_queries_are_checked_before_they_are_forwarded(remote: RemoteSparqlStore) -> None:
+    with pytest.raises(QuerySyntaxError):
+        remote.query("SELECT ?s WHERE { ?s ?p }")
+    with pytest.raises(NonPortableQuery, match="bif:"):
+        remote.query("SELECT (<bif:sys_stat>('st_dbms_ver') AS ?v) WHERE {}")
+    with pytest.raises(NonPortableQuery, match="bif:"):
+        remote.query("PREFIX b: <bif\\u003A> SELECT (b:sys_stat('st_dbms_ver') AS ?v) WHERE {}")
+    with pytest.raises(NonPortableQuery, match="SERVICE"):
+        remote.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    # The words in data are not code.
+    assert remote.query('SELECT ?x WHERE { BIND("SERVICE <bif:x>" AS ?x) }').rows == 1
+
+
+# ---------------------------------------------------------------- the HTTP service on Virtuoso
+
+
+def test_the_http_service_answers_from_the_server(remote: RemoteSparqlStore, built_store: OxigraphStore) -> None:
+    app_module = pytest.importorskip("api.app")
+    from fastapi.testclient import TestClient
+
+    sparql = PROLOGUE + "SELECT ?f ?label WHERE { ?f a ilokg:FlagshipProgramme ; skos:prefLabel ?label } ORDER BY ?f"
+    bodies = []
+    for store in (remote, built_store):
+        with TestClient(app_module.create_app(Settings(), store)) as client:
+            answer = client.get("/sparql", params={"query": sparql}, headers={"Accept": SPARQL_JSON})
+            assert answer.status_code == 200, answer.text
+            bodies.append(answer.content)
+    assert bodies[0] == bodies[1]
+
+
+# Last: Virtuoso keeps running the abandoned slow query until its own limit or until it stops.
+def test_server_timeouts_and_outages_become_clear_errors(remote_settings: Settings, virtuoso: Any) -> None:
+    impatient = RemoteSparqlStore.from_settings(remote_settings.model_copy(update={"query_timeout_s": 0.3}))
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) = CONCAT(STR(?f), 'x')) }"
+    with pytest.raises(RemoteTimeout, match=r"did not answer within 0\.3 s"):
+        impatient.query(slow)
+    impatient.close()
+    nobody = remote_settings.model_copy(update={"sparql_query_url": f"http://127.0.0.1:{_closed_port()}/sparql"})
+    with pytest.raises(StoreUnavailable, match="cannot reach the SPARQL server"):
+        connect(nobody)
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
