@@ -35,7 +35,7 @@ from graph.evidence import SourceText, fold_space
 from graph.ids import INSTRUMENT_PATTERN, REGIONS, IdError, IdScheme, Resolved
 from graph.reference import ReferenceData, read_reference, read_sdg_indicator_iris
 from graph.settings import Settings
-from graph.shapes import validate
+from graph.shapes import Violation, violations
 from ontology.namespaces import (
     DCTERMS,
     ILOKG,
@@ -164,6 +164,7 @@ class Statement:
     triple: tuple[URIRef, URIRef, Node]
     evidence: URIRef
     document: str
+    where: str = ""  # the curated row (file:line) that states it; blank for reference data
 
 
 @dataclass
@@ -295,7 +296,7 @@ class _Builder:
         graph.add((evidence, ILOKG.quote, Literal(quote)))
         if row["note"]:
             graph.add((evidence, RDFS.comment, Literal(row["note"], lang="en")))
-        self.statements.append(Statement((subject, predicate, obj), evidence, key))
+        self.statements.append(Statement((subject, predicate, obj), evidence, key, row.where))
 
     def once(self, key: tuple[str, ...], where: str, what: str) -> bool:
         """False (and a problem recorded) when `key` was already seen."""
@@ -582,11 +583,28 @@ def build_dataset(settings: Settings) -> BuildOutput:
     builder.add_ontology()
     derivations = derive(builder.statements, reference, builder.ids)
     builder.add_derivations(derivations)
-    violations = validate(builder.dataset, builder.ids)
-    if violations:
-        raise BuildError([f"shape violation: {v}" for v in violations])
+    found = violations(builder.dataset, builder.ids)
+    if found:
+        raise BuildError([_locate(violation, builder.statements) for violation in found])
     counts = {str(g.identifier): len(g) for g in builder.dataset.graphs() if len(g)}
     return BuildOutput(builder.dataset, builder.statements, derivations, counts)
+
+
+def _locate(violation: Violation, statements: list[Statement]) -> str:
+    """A shape violation as `file:line: shape violation: ...`, naming the curated rows that state the link."""
+    rows = sorted(
+        {
+            statement.where
+            for statement in statements
+            if statement.where
+            and statement.triple[1] == violation.path
+            and (statement.triple[2] if violation.inverse else statement.triple[0]) == violation.focus
+        }
+    )
+    text = f"shape violation: {violation.text}"
+    if not rows:
+        return text
+    return f"{rows[0]}: {text}" + (f" (also stated at {', '.join(rows[1:])})" if len(rows) > 1 else "")
 
 
 def _describe_build(output: BuildOutput, settings: Settings, build_id: str, created: str) -> None:
@@ -617,7 +635,9 @@ def _describe_build(output: BuildOutput, settings: Settings, build_id: str, crea
 def write_build(output: BuildOutput, settings: Settings) -> BuildResult:
     """Write the dataset into a new build directory, then point `current` at it in one atomic step."""
     created = datetime.now(UTC).replace(microsecond=0).isoformat()
-    content = output.dataset.serialize(format="nquads", encoding="utf-8")
+    # Sorted lines: rdflib's order varies with the hash seed, and the same seeds must give the same build id.
+    serialized = output.dataset.serialize(format="nquads", encoding="utf-8")
+    content = b"".join(sorted(line for line in serialized.splitlines(keepends=True) if line.strip()))
     build_id = hashlib.sha256(content).hexdigest()[:16]
     _describe_build(output, settings, build_id, created)
     names = GraphNames(settings.base_iri)

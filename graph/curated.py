@@ -95,7 +95,12 @@ def _read_file(path: Path, name: str, folder: str, columns: tuple[str, ...]) -> 
         except StopIteration:
             break
         except csv.Error as error:
-            raise CuratedError(f"{name}:{reader.line_num}", f"not valid CSV ({error}); check the quotes") from error
+            # The row starts after the last good one; an open quote makes the reader fail lines later.
+            start = line + 1
+            reached = f" (read on to line {reader.line_num})" if reader.line_num > start else ""
+            raise CuratedError(
+                f"{name}:{start}", f"not valid CSV ({error}){reached}; check the quotes of this row"
+            ) from error
         start = line + 1
         line = reader.line_num
         if not any(cell.strip() for cell in cells):

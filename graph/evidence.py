@@ -8,7 +8,8 @@ anywhere, so quotes may run over line ends; nothing else is forgiven.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _SPACE = re.compile(r"\s+")
@@ -27,6 +28,29 @@ class SourceText:
 
     key: str
     lines: tuple[str, ...]
+    # The folded non-blank lines joined by one space, and where each line starts in it (-1 when blank):
+    # quotes are found by one search in this text instead of refolding a window of lines per quote.
+    _joined: str = field(init=False, repr=False, compare=False)
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _line_offsets: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _line_numbers: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        parts: list[str] = []
+        starts: list[int] = []
+        offset = 0
+        for line in self.lines:
+            folded = fold_space(line)
+            if not folded:
+                starts.append(-1)
+                continue
+            starts.append(offset)
+            parts.append(folded)
+            offset += len(folded) + 1
+        object.__setattr__(self, "_joined", " ".join(parts))
+        object.__setattr__(self, "_starts", tuple(starts))
+        object.__setattr__(self, "_line_offsets", tuple(s for s in starts if s >= 0))
+        object.__setattr__(self, "_line_numbers", tuple(n for n, s in enumerate(starts, 1) if s >= 0))
 
     @classmethod
     def read(cls, key: str, path: Path) -> SourceText:
@@ -42,7 +66,7 @@ class SourceText:
         wanted = fold_space(quote)
         if not wanted:
             return "the quote is empty"
-        if not fold_space(self.lines[line - 1]):
+        if self._starts[line - 1] < 0:
             return f"line {line} of {self.key!r} is blank; give the line where the quote starts"
         if self.starts_on(wanted, line):
             return None
@@ -51,20 +75,34 @@ class SourceText:
         return f"quote {quote!r} does not start on line {line} of {self.key!r}{hint}"
 
     def starts_on(self, wanted: str, line: int) -> bool:
-        """Whether the folded quote `wanted` starts within line `line`."""
-        first = fold_space(self.lines[line - 1])
-        if not first:
+        """Whether the folded quote `wanted` starts within line `line` (and ends within the lines it may span)."""
+        start = self._starts[line - 1]
+        if start < 0:
             return False
-        following = (fold_space(text) for text in self.lines[line : line + _MAX_LINES_SPANNED])
-        window = " ".join([first, *(text for text in following if text)])
-        start = window.find(wanted)
-        while start != -1:
-            if start < len(first):
-                return True
-            start = window.find(wanted, start + 1)
-        return False
+        first_end = start + len(fold_space(self.lines[line - 1]))
+        found = self._joined.find(wanted, start, self._window_end(line))
+        return start <= found < first_end
+
+    def _window_end(self, line: int) -> int:
+        """Where the text a quote starting on `line` may span ends (exclusive)."""
+        last = min(len(self.lines), line + _MAX_LINES_SPANNED)
+        following = next((s for s in self._starts[last:] if s >= 0), None)
+        return len(self._joined) if following is None else following - 1
 
     def locate(self, quote: str) -> int | None:
         """The first line on which `quote` starts, if any (for error hints)."""
         wanted = fold_space(quote)
-        return next((n for n in range(1, len(self.lines) + 1) if self.starts_on(wanted, n)), None)
+        if not wanted:
+            return None
+        found = self._joined.find(wanted)
+        while found != -1:
+            line = self._line_at(found)
+            if line is not None and self.starts_on(wanted, line):
+                return line
+            found = self._joined.find(wanted, found + 1)
+        return None
+
+    def _line_at(self, offset: int) -> int | None:
+        """The 1-based line whose folded text holds `offset` of the joined text."""
+        index = bisect_right(self._line_offsets, offset) - 1
+        return self._line_numbers[index] if index >= 0 else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,6 +49,25 @@ def built_store(session_build: SessionBuild) -> Iterator[OxigraphStore]:
 def project_seeds() -> Path:
     """The seeds directory of the project."""
     return Settings().seeds_dir
+
+
+@dataclass(frozen=True)
+class ScratchBuild:
+    """A copy of the seeds with one good build of it; tests edit the copy, try to build, and restore it."""
+
+    settings: Settings
+    first: BuildResult
+    dataset_bytes: bytes
+
+
+@pytest.fixture(scope="session")
+def scratch_build(tmp_path_factory: pytest.TempPathFactory, project_seeds: Path) -> ScratchBuild:
+    """Seeds copied to a temporary dir and built once: the last good build that failed builds must leave."""
+    root = tmp_path_factory.mktemp("scratch")
+    shutil.copytree(project_seeds, root / "seeds")
+    settings = Settings(seeds_dir=root / "seeds", data_dir=root / "data")
+    first = build(settings)
+    return ScratchBuild(settings, first, first.dataset_file.read_bytes())
 
 
 @pytest.fixture(scope="session")
