@@ -169,17 +169,20 @@ class Questions:
         if not derivations:
             return {}
         values = " ".join(f"<{iri}>" for iri in sorted(set(derivations)))
+        # Three small queries rather than one with OPTIONALs: an OPTIONAL over every evidence node
+        # costs a scan of all of them (seconds at a million triples); VALUES keeps each lookup bound.
         rows = self.store.select(
             PROLOGUE
-            + f"""SELECT ?derivation ?rule ?ruleLabel ?premise ?kind ?s ?p ?o ?document ?title ?line ?quote WHERE {{
+            + f"""SELECT ?derivation ?rule ?premise ?kind ?s ?p ?o WHERE {{
   VALUES ?derivation {{ {values} }}
   ?derivation ilokg:rule ?rule ; prov:wasDerivedFrom ?premise .
-  OPTIONAL {{ ?rule rdfs:label ?ruleLabel }}
   ?premise a ?kind ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   FILTER(?kind IN (ilokg:Evidence, ilokg:Derivation))
-  OPTIONAL {{ ?premise dcterms:source ?document ; ilokg:line ?line ; ilokg:quote ?quote .
-             ?document dcterms:title ?title }}
 }}"""
+        )
+        rule_labels = self._rule_labels({row["rule"]["value"] for row in rows})
+        sources = self._evidence_sources(
+            {row["premise"]["value"] for row in rows if row["kind"]["value"] == str(ILOKG.Evidence)}
         )
         nested = [row["premise"]["value"] for row in rows if row["kind"]["value"] == str(ILOKG.Derivation)]
         deeper = self.explain(nested, depth + 1) if depth < MAX_PREMISE_DEPTH else {}
@@ -187,19 +190,21 @@ class Questions:
         items: dict[str, DerivationItem] = {}
         for row in rows:
             iri = row["derivation"]["value"]
-            item = items.setdefault(iri, DerivationItem(iri, self.ref(row["rule"]["value"], _value(row, "ruleLabel"))))
+            rule = row["rule"]["value"]
+            item = items.setdefault(iri, DerivationItem(iri, self.ref(rule, rule_labels.get(rule))))
             premise = Premise(
                 iri=row["premise"]["value"],
                 subject=self.ref(row["s"]["value"], names.get(row["s"]["value"])),
                 predicate=row["p"]["value"],
                 object=self.ref(row["o"]["value"], names.get(row["o"]["value"], row["o"]["value"])),
             )
-            if row["kind"]["value"] == str(ILOKG.Evidence) and "quote" in row:
+            source = sources.get(premise.iri) if row["kind"]["value"] == str(ILOKG.Evidence) else None
+            if source is not None:
                 premise.evidence = EvidenceItem(
                     iri=premise.iri,
-                    document=self.ref(row["document"]["value"], _value(row, "title")),
-                    line=int(row["line"]["value"]),
-                    quote=row["quote"]["value"],
+                    document=self.ref(source["document"]["value"], _value(source, "title")),
+                    line=int(source["line"]["value"]),
+                    quote=source["quote"]["value"],
                 )
             else:
                 premise.derivation = deeper.get(premise.iri)
@@ -207,6 +212,36 @@ class Questions:
         for item in items.values():
             item.premises.sort(key=lambda p: (p.evidence is None, p.predicate, p.iri))
         return items
+
+    def _rule_labels(self, rules: set[str]) -> dict[str, str]:
+        if not rules:
+            return {}
+        values = " ".join(f"<{iri}>" for iri in sorted(rules))
+        rows = self.store.select(
+            PROLOGUE + f"SELECT ?rule ?label WHERE {{ VALUES ?rule {{ {values} }} ?rule rdfs:label ?label }}"
+        )
+        labels: dict[str, str] = {}
+        for row in rows:
+            labels.setdefault(row["rule"]["value"], row["label"]["value"])
+        return labels
+
+    def _evidence_sources(self, evidence: set[str]) -> dict[str, Binding]:
+        """Document, title, line and quote of each evidence node."""
+        if not evidence:
+            return {}
+        values = " ".join(f"<{iri}>" for iri in sorted(evidence))
+        rows = self.store.select(
+            PROLOGUE
+            + f"""SELECT ?premise ?document ?title ?line ?quote WHERE {{
+  VALUES ?premise {{ {values} }}
+  ?premise dcterms:source ?document ; ilokg:line ?line ; ilokg:quote ?quote .
+  ?document dcterms:title ?title
+}}"""
+        )
+        sources: dict[str, Binding] = {}
+        for row in rows:
+            sources.setdefault(row["premise"]["value"], row)
+        return sources
 
     # ------------------------------------------------------------ the questions
 
