@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.paths import PathBoundExceeded
 from graph.questions import UnknownResource
+from graph.remote import RemoteStoreError, RemoteTimeout
+from graph.store import StoreUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://w3id.org/ilokg/problems/"
@@ -149,6 +151,17 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(error, PathBoundExceeded)
         return problem_response(request, 400, str(error), kind="search-too-wide", bound=error.limit)
 
+    async def on_store_unavailable(request: Request, error: Exception) -> JSONResponse:
+        return problem_response(request, 503, str(error), kind="store-unavailable", headers={"Retry-After": "30"})
+
+    async def on_remote_store(request: Request, error: Exception) -> JSONResponse:
+        # The SPARQL server behind the service (ILOKG_STORE_KIND=sparql) failed or ran out of time.
+        if isinstance(error, RemoteTimeout):
+            return problem_response(request, 504, str(error), kind="query-timeout")
+        return problem_response(request, 502, str(error), kind="store-error")
+
+    app.add_exception_handler(StoreUnavailable, on_store_unavailable)
+    app.add_exception_handler(RemoteStoreError, on_remote_store)
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(UnknownResource, on_unknown)
     app.add_exception_handler(PathBoundExceeded, on_too_wide)

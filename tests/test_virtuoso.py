@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from pydantic import SecretStr
@@ -340,18 +341,58 @@ def test_queries_are_checked_before_they_are_forwarded(remote: RemoteSparqlStore
 # ---------------------------------------------------------------- the HTTP service on Virtuoso
 
 
-def test_the_http_service_answers_from_the_server(remote: RemoteSparqlStore, built_store: OxigraphStore) -> None:
-    app_module = pytest.importorskip("api.app")
-    from fastapi.testclient import TestClient
+@pytest.fixture(scope="module")
+def remote_service(remote_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The HTTP service in a real uvicorn on 127.0.0.1, answering from Virtuoso with no local copy of the data."""
+    import socket
+    import threading
+    import time
 
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = remote_settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("no-local-data")})
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + QUERY_TIMEOUT_S
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the service over Virtuoso did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    listener.close()
+
+
+def test_the_http_service_answers_the_same_from_virtuoso(remote_service: str, live_server: str) -> None:
     sparql = PROLOGUE + "SELECT ?f ?label WHERE { ?f a ilokg:FlagshipProgramme ; skos:prefLabel ?label } ORDER BY ?f"
-    bodies = []
-    for store in (remote, built_store):
-        with TestClient(app_module.create_app(Settings(), store)) as client:
-            answer = client.get("/sparql", params={"query": sparql}, headers={"Accept": SPARQL_JSON})
-            assert answer.status_code == 200, answer.text
-            bodies.append(answer.content)
-    assert bodies[0] == bodies[1]
+    with httpx.Client(timeout=QUERY_TIMEOUT_S, trust_env=False) as client:
+
+        def both(path: str, **kwargs: Any) -> tuple[httpx.Response, httpx.Response]:
+            on_virtuoso, embedded = (
+                client.get(remote_service + path, **kwargs),
+                client.get(live_server + path, **kwargs),
+            )
+            assert on_virtuoso.status_code == embedded.status_code == 200, on_virtuoso.text
+            return on_virtuoso, embedded
+
+        on_virtuoso, embedded = both("/sparql", params={"query": sparql}, headers={"Accept": SPARQL_JSON})
+        assert on_virtuoso.content == embedded.content
+        on_virtuoso, embedded = both("/sdg/targets/8.7/flagships", headers={"Accept": "application/json"})
+        assert on_virtuoso.json() == embedded.json()
+        on_virtuoso, embedded = both("/export", params={"format": "nquads"})
+        assert triples(on_virtuoso.content, N_QUADS) == triples(embedded.content, N_QUADS)
+        refused = client.get(
+            remote_service + "/sparql", params={"query": "SELECT (<bif:sys_stat>('st_dbms_ver') AS ?v) WHERE {}"}
+        )
+        assert refused.status_code == 400
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert "bif:" in refused.json()["detail"]
 
 
 # Last: Virtuoso keeps running the abandoned slow query until its own limit or until it stops.
