@@ -24,6 +24,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -214,6 +215,26 @@ def _create_loading_user(server: VirtuosoServer) -> None:
     output = (done.stdout + done.stderr).decode(errors="replace")
     if done.returncode != 0 or "Error" in output:
         raise VirtuosoUnavailable(f"could not create the loading user: {output.strip()[-300:]}")
+
+
+def serve_build(directory: Path, build: Any, *, buffers: int = 200_000, max_query_s: int = 600) -> tuple[Any, Any]:
+    """A Virtuoso in `directory` holding `build` (a graph.build.BuildResult): (server, RemoteSparqlStore).
+
+    For the benchmarks: the store answers the same questions as the embedded one, so the same
+    timing code runs on both. The caller stops the server (`server.stop()`).
+    """
+    from graph.remote import Endpoints, RemoteSparqlStore, load_build
+
+    server = start(directory, buffers=buffers, max_query_s=max_query_s)
+    try:
+        endpoints = Endpoints(
+            server.query_url, server.graph_store_url, server.user, server.password, "digest", timeout_s=max_query_s
+        )
+        load_build(build, endpoints)
+        return server, RemoteSparqlStore(endpoints, query_timeout_s=max_query_s)
+    except BaseException:
+        server.stop()
+        raise
 
 
 def main(argv: list[str]) -> int:
