@@ -33,6 +33,14 @@ PATH_MAX_LENGTH = 4
 PATH_LIMIT = 10
 NEIGHBOURHOOD_DEPTH = 1
 FLAGSHIP = str(ILOKG.FlagshipProgramme)
+# Headings of the name groups of a resource page (SKOS terms carry no label in the graph).
+NAME_TITLES = {
+    str(SKOS.prefLabel): "Name",
+    str(SKOS.altLabel): "Other names",
+    str(ILOKG.acronym): "Acronyms",
+    str(SKOS.notation): "Codes as printed",
+    str(ILOKG.shortId): "Short id",
+}
 
 router = APIRouter(tags=["pages"])
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
@@ -366,7 +374,12 @@ def render_resource(request: Request, graph: LoadedGraph, description: ResourceD
     value_groups = [
         g for g in description.outgoing if g.predicate.iri not in names and all(link.node is None for link in g.links)
     ]
-    out_groups = [g for g in description.outgoing if g not in name_groups and g not in value_groups]
+    # Figures have their own list under Facts, with their numbers.
+    out_groups = [
+        g
+        for g in description.outgoing
+        if g not in name_groups and g not in value_groups and g.predicate.iri != str(ILOKG.figure)
+    ]
     response = render(
         request,
         graph,
@@ -374,6 +387,7 @@ def render_resource(request: Request, graph: LoadedGraph, description: ResourceD
         {
             "d": description,
             "name_groups": name_groups,
+            "name_titles": NAME_TITLES,
             "value_groups": value_groups,
             "out_groups": out_groups,
             "kind": kinds.get(iri),

@@ -13,7 +13,10 @@
   function nodeLabel(node) {
     var ref = node.ref;
     var id = ref.id || "";
-    if (node.column === 0) { return ref.label || id; }
+    if (node.column === 0) {
+      var acronym = /\(([^)]{2,12})\)$/.exec(ref.label || "");
+      return acronym ? acronym[1] : short(ref.label || id, 30);
+    }
     if (id.indexOf("sdg:") === 0) { return id.slice(4) + " " + short(ref.label || "", 38); }
     if (/^[CPR]\d{3}$/.test(id)) { return id + " " + short(ref.label || "", 34); }
     return short(id.replace(/^(outcome|output):/, "$1 ") + (ref.label ? " " + ref.label : ""), 44);
@@ -34,6 +37,7 @@
     var perColumn = [0, 0, 0];
     data.nodes.forEach(function (n) { perColumn[n.column] += 1; });
     var width = Math.max(holder.clientWidth, 900);
+    var labelSpace = 290;  // right of the SDG column, for its labels
     var height = Math.max(420, Math.max.apply(null, perColumn) * 24 + 40);
     var colour = {};
     data.nodes.filter(function (n) { return n.column === 0; }).forEach(function (n, i) {
@@ -45,10 +49,13 @@
       .nodeWidth(14)
       .nodePadding(8)
       .nodeSort(null)
-      .extent([[2, 10], [width - 2, height - 10]])({
+      .extent([[2, 10], [width - labelSpace, height - 10]])({
         nodes: data.nodes.map(function (n) { return Object.assign({}, n); }),
         links: data.links.map(function (l) { return Object.assign({ value: 1 }, l); })
       });
+    // Three fixed columns, whatever the depth of the routes: flagships, standards and P&B results, the SDGs.
+    var columnX = [2, Math.round((width - labelSpace) / 2) - 7, width - labelSpace - 14];
+    graph.nodes.forEach(function (n) { n.x0 = columnX[n.column]; n.x1 = n.x0 + 14; });
     // Where a flow starts decides its colour, so a flagship's bands can be followed across the picture.
     graph.nodes.forEach(function (n) {
       if (!colour[n.ref.iri]) {
@@ -62,10 +69,6 @@
       .attr("aria-labelledby", "flow-title")
       .attr("class", "sankey");
     svg.append("title").attr("id", "flow-title").text("Flow from flagship programmes to the SDG " + data.level + "s");
-    var defs = svg.append("defs");
-    defs.append("pattern").attr("id", "hatch").attr("width", 6).attr("height", 6)
-      .attr("patternUnits", "userSpaceOnUse").attr("patternTransform", "rotate(45)")
-      .append("rect").attr("width", 2).attr("height", 6).attr("fill", "#ffffff").attr("opacity", 0.7);
 
     svg.append("g").attr("fill", "none").selectAll("path").data(graph.links).join("path")
       .attr("class", function (l) { return "flow-link " + (l.stated ? "stated" : "derived"); })
@@ -91,10 +94,10 @@
       .attr("rx", 2)
       .attr("fill", function (n) { return colour[n.ref.iri]; });
     node.append("text")
-      .attr("x", function (n) { return n.column === 2 ? n.x0 - 6 : n.x1 + 6; })
+      .attr("x", function (n) { return n.x1 + 6; })
       .attr("y", function (n) { return (n.y0 + n.y1) / 2; })
       .attr("dy", "0.35em")
-      .attr("text-anchor", function (n) { return n.column === 2 ? "end" : "start"; })
+      .attr("text-anchor", "start")
       .attr("font-size", function (n) { return n.column === 0 ? 14 : 12; })
       .attr("font-weight", function (n) { return n.column === 0 ? 700 : 400; })
       .attr("fill", "#1b1f24")

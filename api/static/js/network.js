@@ -13,6 +13,10 @@
     return "/resources/" + encodeURIComponent(ref.id || ref.iri).replace(/%3A/g, ":").replace(/%2F/g, "/");
   }
   function localName(iri) { return iri.split(/[\/#]/).pop() || iri; }
+  function centreName(ref) {
+    var acronym = /\(([^)]{2,12})\)$/.exec(ref.label || "");
+    return acronym ? acronym[1] : (ref.id || ref.label || localName(ref.iri));
+  }
   function short(text, max) { return text.length > max ? text.slice(0, max - 1) + "…" : text; }
   function kindOf(ref) {
     var id = ref.id || "";
@@ -20,7 +24,7 @@
     return id.split(":")[0] || "other";
   }
   var colours = {
-    flagship: "#1e2d78", standard: "#b5179e", outcome: "#0b7a75", output: "#0b7a75", indicator: "#5b6b00",
+    flagship: "#1e2d78", standard: "#b5179e", outcome: "#0b7a75", output: "#0b7a75", indicator: "#0b7a75",
     sdg: "#c2410c", document: "#4a5360", organization: "#6d28d9", country: "#6d28d9", other: "#4a5360"
   };
 
@@ -36,7 +40,9 @@
 
   function draw(data) {
     var centre = data.centre.iri;
-    var nodes = data.nodes.map(function (n) { return { id: n.node.iri, ref: n.node, depth: n.depth }; });
+    // Figures and indicator values are listed under Facts; as dots they would only crowd the picture.
+    var nodes = data.nodes.filter(function (n) { return !/^(figure|indicator-value|evidence|derivation):/.test(n.node.id || ""); })
+      .map(function (n) { return { id: n.node.iri, ref: n.node, depth: n.depth }; });
     nodes.sort(function (a, b) { return a.depth - b.depth; });
     var shown = nodes.slice(0, MAX_NODES);
     var keep = {};
@@ -46,10 +52,11 @@
     var width = holder.clientWidth || 800;
     var height = holder.clientHeight || 480;
     var simulation = d3.forceSimulation(shown)
-      .force("link", d3.forceLink(links).id(function (n) { return n.id; }).distance(90))
-      .force("charge", d3.forceManyBody().strength(-260))
-      .force("center", d3.forceCenter(width / 2, height / 2))
-      .force("collide", d3.forceCollide(26))
+      .force("link", d3.forceLink(links).id(function (n) { return n.id; }).distance(Math.min(width, height) / 3))
+      .force("charge", d3.forceManyBody().strength(-420))
+      .force("x", d3.forceX(width / 2).strength(0.02))
+      .force("y", d3.forceY(height / 2).strength(0.09))
+      .force("collide", d3.forceCollide(34))
       .stop();
     shown.forEach(function (n) { if (n.id === centre) { n.fx = width / 2; n.fy = height / 2; } });
     for (var i = 0; i < 300; i += 1) { simulation.tick(); }
@@ -82,7 +89,7 @@
       .attr("text-anchor", "middle").attr("font-size", function (n) { return n.id === centre ? 14 : 11; })
       .attr("font-weight", function (n) { return n.id === centre ? 700 : 400; })
       .attr("fill", "#1b1f24").attr("paint-order", "stroke").attr("stroke", "#ffffff").attr("stroke-width", 3)
-      .text(function (n) { return short(n.ref.id && n.id !== centre ? n.ref.id : (n.ref.label || n.ref.id || localName(n.id)), 26); });
+      .text(function (n) { return short(n.id === centre ? centreName(n.ref) : (n.ref.id || n.ref.label || localName(n.id)), 26); });
     node.append("title").text(function (n) { return (n.ref.label || "") + (n.ref.id ? " (" + n.ref.id + ")" : ""); });
     if (nodes.length > shown.length || data.truncated) {
       var note = document.createElement("p");
