@@ -40,6 +40,8 @@ def chromium_path() -> str | None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One Chromium for the whole session."""
+    if not (PROJECT_DIR / "api" / "static" / "vendor" / ".installed").is_file():
+        pytest.skip("the front-end assets are not installed in api/static/vendor (make installs them with npm ci)")
     executable = chromium_path()
     if executable is None:
         pytest.skip("Debian's chromium is not installed (make test installs it: apt-get install chromium)")
