@@ -292,7 +292,7 @@ class _Builder:
         graph.add((evidence, RDF.predicate, predicate))
         graph.add((evidence, RDF.object, obj))
         graph.add((evidence, DCTERMS.source, self.document_iris[key]))
-        graph.add((evidence, ILOKG.line, Literal(line, datatype=XSD.positiveInteger)))
+        graph.add((evidence, ILOKG.line, Literal(line, datatype=XSD.integer)))
         graph.add((evidence, ILOKG.quote, Literal(quote)))
         if row["note"]:
             graph.add((evidence, RDFS.comment, Literal(row["note"], lang="en")))
@@ -471,7 +471,7 @@ class _Builder:
                 (evidence, RDF.predicate, triple[1]),
                 (evidence, RDF.object, triple[2]),
                 (evidence, DCTERMS.source, self.document_iris[key]),
-                (evidence, ILOKG.line, Literal(source.line, datatype=XSD.positiveInteger)),
+                (evidence, ILOKG.line, Literal(source.line, datatype=XSD.integer)),
                 (evidence, ILOKG.quote, Literal(fold_space(source.text))),
             ):
                 graph.add(fact)
