@@ -36,6 +36,8 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import pyoxigraph
+
 from graph.settings import Settings
 from graph.store import DatasetScope
 
@@ -156,6 +158,20 @@ def tokens(text: str) -> Iterator[Token]:
         if kind not in ("space", "comment"):
             yield Token(kind, match.group(0), position)
         position = match.end()
+
+
+_IRI_BODY = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
+
+
+def is_iri(text: str) -> bool:
+    """Whether `text` can stand between < and > in SPARQL as it is (so it can be put in a query we write)."""
+    if _IRI_BODY.fullmatch(text) is None:
+        return False
+    try:
+        pyoxigraph.NamedNode(text)  # the engine's own IRI grammar (RFC 3987)
+    except ValueError:
+        return False
+    return True
 
 
 # ------------------------------------------------------------------ check_query

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from api.negotiation import FORMAT_NAMES, GRAPH_OFFERS, HTML, NotAcceptable, negotiate, wants_html
 from api.problems import Problem, problem_doc
 from api.routes.dependencies import LoadedGraph, get_graph
+from graph.guard import is_iri
 from graph.ids import IdError
 from graph.questions import PROLOGUE, UnknownResource
 from graph.resources import ResourceDescription
@@ -58,6 +59,8 @@ def resource_rdf(graph: LoadedGraph, iri: str, media_type: str) -> Response:
 
 
 def _represent(request: Request, graph: LoadedGraph, iri: str, format: str | None) -> Response:
+    if not is_iri(iri):  # it goes into SPARQL between < and >: nothing may break out of it
+        raise UnknownResource(f"{iri!r} is not an IRI of this graph: it holds characters no IRI may hold")
     if format is not None:
         media_type = FORMAT_NAMES.get(format.lower())
         if media_type is None or media_type not in (HTML, *(o.media_type for o in GRAPH_OFFERS)):
