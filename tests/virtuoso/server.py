@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 
 SERVER_PACKAGE = "virtuoso-opensource-7-bin"  # from Debian's virtuoso-opensource source package
-INSTALL_TIMEOUT_S = 300
+INSTALL_TIMEOUT_S = 150
 START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 30
 USER = "ilokg"
