@@ -10,8 +10,11 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
+import queue
 import shutil
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -257,15 +260,18 @@ def _graph_form(sparql: str) -> QueryForm:
 class OxigraphStore:
     """Oxigraph in this process, in memory or on disk, holding one build."""
 
-    def __init__(self, store: ox.Store, build_id: str) -> None:
+    def __init__(self, store: ox.Store, build_id: str, build: BuildResult | None = None) -> None:
         self._store = store
         self._build_id = build_id
+        # The build's files, when known: its dataset file is the N-Quads export, its directory caches other exports.
+        self._build = build if build is not None and build.build_id == build_id else None
+        self._triple_count: int | None = None
 
     @classmethod
     def in_memory(cls, build: BuildResult) -> OxigraphStore:
         store = ox.Store()
         store.bulk_load(path=str(build.dataset_file), format=ox.RdfFormat.N_QUADS)
-        return cls(store, build.build_id)
+        return cls(store, build.build_id, build)
 
     @classmethod
     def on_disk(cls, path: Path, build: BuildResult | None) -> OxigraphStore:
@@ -291,7 +297,7 @@ class OxigraphStore:
             held = build.build_id
         if held is None:
             raise StoreUnavailable(f"the store at {path} holds no build; run `ilokg build` first")
-        return cls(store, held)
+        return cls(store, held, build)
 
     @classmethod
     def open_read_only(cls, path: Path) -> OxigraphStore:
@@ -311,7 +317,11 @@ class OxigraphStore:
         return self._store
 
     def triple_count(self) -> int:
-        return len(self._store) - (1 if _stored_build_id(self._store) else 0)
+        # Counting scans the whole store (a quarter of a second at a million triples); a store holds one
+        # build and never changes, so count once.
+        if self._triple_count is None:
+            self._triple_count = len(self._store) - (1 if _stored_build_id(self._store) else 0)
+        return self._triple_count
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if g.value != BUILD_ID_GRAPH)
@@ -378,6 +388,18 @@ class OxigraphStore:
     def export(self, media_type: str) -> Iterator[bytes]:
         """The whole dataset, all named graphs, in chunks (triples formats merge the graphs)."""
         rdf_format = _RDF_FORMATS[media_type]
+        if rdf_format == ox.RdfFormat.N_QUADS and self._build is not None and self._build.dataset_file.is_file():
+            # The build's own file holds exactly the quads of the store.
+            yield from _file_chunks(self._build.dataset_file)
+            return
+        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+            # A build never changes, so its export is written once, while it is first streamed, then read back.
+            cache = self._export_cache(rdf_format)
+            if cache is not None and cache.is_file():
+                yield from _file_chunks(cache)
+                return
+            yield from _tee(self._dump_graphs(rdf_format), cache)
+            return
         quads = (
             q for q in self._store.quads_for_pattern(None, None, None, None) if not _is_store_metadata(q.graph_name)
         )
@@ -391,6 +413,126 @@ class OxigraphStore:
         prefixes = EXPORT_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         ox.serialize(items, buffer, rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
         yield from buffer.drain()
+
+    def _export_cache(self, rdf_format: ox.RdfFormat) -> Path | None:
+        if self._build is None:
+            return None
+        return self._build.directory / "exports" / f"dataset.{rdf_format.file_extension}"
+
+    def _dump_graphs(self, rdf_format: ox.RdfFormat) -> Iterator[bytes]:
+        """Each graph dumped by Oxigraph's own serializer (no Python object per triple), streamed from a thread."""
+        prefixes = EXPORT_PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
+        named = [g for g in self._store.named_graphs() if not _is_store_metadata(g)]
+        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph(), *sorted(named, key=str)]
+
+        def dump(sink: _QueueWriter) -> None:
+            # Repeated @prefix lines between graphs are valid Turtle; every graph is complete on its own.
+            for graph in graphs:
+                self._store.dump(sink, rdf_format, from_graph=graph, prefixes=prefixes)  # type: ignore[arg-type]
+
+        return _streamed(dump)
+
+
+_STREAM_CHUNK = 1 << 16
+_STREAM_DEPTH = 64  # chunks in flight between the serializer thread and the reader: bounds the memory of an export
+
+
+class _ExportCancelled(Exception):
+    """The reader of an export went away; the serializer stops."""
+
+
+class _QueueWriter(io.RawIOBase):
+    """A file-like sink that hands serializer output to a reader in another thread, in bounded chunks."""
+
+    def __init__(self, chunks: queue.Queue[bytes | BaseException | None], cancelled: threading.Event) -> None:
+        super().__init__()
+        self.chunks = chunks
+        self.cancelled = cancelled
+        self.pending = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.pending += data
+        if len(self.pending) >= _STREAM_CHUNK:
+            self.send(bytes(self.pending))
+            self.pending.clear()
+        return len(data)
+
+    def send(self, item: bytes | BaseException | None) -> None:
+        while True:
+            if self.cancelled.is_set():
+                raise _ExportCancelled
+            try:
+                self.chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+
+def _streamed(produce: Callable[[_QueueWriter], None]) -> Iterator[bytes]:
+    """Run `produce` in a thread and yield what it writes, holding at most a few chunks in memory."""
+    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=_STREAM_DEPTH)
+    cancelled = threading.Event()
+    sink = _QueueWriter(chunks, cancelled)
+
+    def run() -> None:
+        try:
+            produce(sink)
+            if sink.pending:
+                sink.send(bytes(sink.pending))
+            sink.send(None)
+        except _ExportCancelled:
+            return
+        except BaseException as error:  # handed to the reader, which raises it
+            try:
+                sink.send(error)
+            except _ExportCancelled:
+                return
+
+    thread = threading.Thread(target=run, name="ilokg-export", daemon=True)
+    thread.start()
+    try:
+        while (item := chunks.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        cancelled.set()
+        thread.join()
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            yield chunk
+
+
+def _tee(chunks: Iterator[bytes], target: Path | None) -> Iterator[bytes]:
+    """Yield `chunks`, also writing them to `target`, which appears only once the whole export is written."""
+    if target is None:
+        yield from chunks
+        return
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        target.parent.mkdir(exist_ok=True)
+        handle = partial.open("wb")
+    except OSError:  # a read-only build directory: stream without keeping a copy
+        yield from chunks
+        return
+    complete = False
+    try:
+        for chunk in chunks:
+            handle.write(chunk)
+            yield chunk
+        complete = True
+    finally:
+        handle.close()
+        if complete:
+            os.replace(partial, target)
+        else:
+            partial.unlink(missing_ok=True)
 
 
 class _ChunkWriter(io.RawIOBase):

@@ -1,0 +1,798 @@
+"""One benchmark run: our service against rdflib-endpoint and in-process pyoxigraph, at several graph sizes.
+
+    python -m benchmarks.run [--sizes seed,100k,1M] [--runs 20] [--budget-s 5400]
+
+For each size the seed build is grown by benchmarks.generate, then the same questions are
+timed on:
+- ilokg over HTTP (a real `ilokg serve` subprocess on 127.0.0.1), with the store in memory
+  and on disk (`--store`);
+- pyoxigraph in this process: the floor (no HTTP, no serialization to JSON);
+- rdflib-endpoint over HTTP, installed in its own virtualenv by this script.
+It also times the full build of the seeds, cold start on an already built store, path
+queries, Turtle export and peak memory. Results go to benchmarks/results/: results.json,
+table.md and latency.png. Every wait is bounded; a query that passes its deadline is
+reported as a timeout, and the run stops starting new work when its time budget is spent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+import pyoxigraph as ox
+
+from benchmarks.generate import generate, parse_size, size_label
+from graph.build import current_build
+from graph.ids import IdScheme
+from graph.questions import Questions
+from graph.reference import read_sdg_indicator_iris
+from graph.settings import PROJECT_DIR, Settings
+from graph.store import Binding, OxigraphStore
+
+RESULTS_DIR = PROJECT_DIR / "benchmarks" / "results"
+WORK_DIR = PROJECT_DIR / "var" / "bench"
+PEER_VENV = WORK_DIR / "peer-venv"
+PEER_PACKAGES = ("rdflib-endpoint==0.6.3", "uvicorn")
+PEER_SCRIPT = Path(__file__).resolve().parent / "peer_rdflib_endpoint.py"
+TARGET = "8.7"
+SPARQL_JSON = "application/sparql-results+json"
+
+OURS_MEMORY = "ilokg HTTP (memory)"
+OURS_DISK = "ilokg HTTP (disk)"
+FLOOR = "pyoxigraph in-process"
+PEER = "rdflib-endpoint"
+SYSTEMS = (OURS_MEMORY, OURS_DISK, FLOOR, PEER)
+
+PREFIXES = """PREFIX ilokg: <https://w3id.org/ilokg/ontology#>
+PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+# Representative queries: joins across the layers, aggregates, property paths, OPTIONAL/FILTER, text search.
+QUERIES: dict[str, str] = {
+    "join flagship→standard→output→SDG": PREFIXES
+    + """SELECT ?flagship ?standard ?output ?target WHERE {
+  ?flagship a ilokg:FlagshipProgramme ; ilokg:principalStandard ?standard .
+  ?output ilokg:promotesStandard ?standard ; ilokg:reportsOn ?indicator .
+  ?indicator skos:broader ?target .
+  ?target skos:broader <http://metadata.un.org/sdg/8> .
+} ORDER BY ?flagship ?output LIMIT 1000""",
+    "aggregate values by biennium": PREFIXES
+    + """SELECT ?biennium ?kind (COUNT(?value) AS ?values) (AVG(?amount) AS ?mean) WHERE {
+  ?indicator ilokg:inBiennium ?biennium ; ilokg:indicatorValue ?value .
+  ?value ilokg:valueKind ?kind .
+  OPTIONAL { ?value ilokg:amount ?amount }
+} GROUP BY ?biennium ?kind ORDER BY ?biennium ?kind""",
+    "property path output→goal": PREFIXES
+    + """SELECT ?goal (COUNT(DISTINCT ?output) AS ?outputs) WHERE {
+  ?output ilokg:reportsOn/skos:broader+ ?goal .
+  ?goal a sdgo:Goal .
+} GROUP BY ?goal ORDER BY DESC(?outputs)""",
+    "OPTIONAL + FILTER on results": PREFIXES
+    + """SELECT ?output ?partner ?amount WHERE {
+  ?output ilokg:measuredBy ?indicator .
+  ?indicator ilokg:indicatorValue ?value .
+  ?value ilokg:valueKind "result" ; ilokg:amount ?amount .
+  OPTIONAL { ?output ilokg:partner ?partner }
+  FILTER(?amount >= 395)
+} ORDER BY ?output LIMIT 1000""",
+    "text FILTER on labels": PREFIXES
+    + """SELECT ?thing ?label WHERE {
+  ?thing skos:prefLabel ?label .
+  FILTER(CONTAINS(LCASE(STR(?label)), "child labour"))
+} ORDER BY ?thing LIMIT 1000""",
+    "evidence of a flagship": PREFIXES
+    + """SELECT ?predicate ?object ?document ?line ?quote WHERE {
+  ?evidence rdf:subject <https://w3id.org/ilokg/id/flagship/ipec-plus> ; rdf:predicate ?predicate ;
+            rdf:object ?object ; dcterms:source ?document ; ilokg:line ?line ; ilokg:quote ?quote .
+} ORDER BY ?document ?line""",
+}
+NAMED = f"named: flagships for SDG {TARGET}"
+NAMED_SPARQL = f"named {TARGET}: its SPARQL only"
+PATHS = ("ipec-plus", TARGET)
+
+
+# ---------------------------------------------------------------- timing
+
+
+@dataclass
+class Timing:
+    """Samples of one query on one system at one size (seconds), or why there are none."""
+
+    query: str
+    system: str
+    size: str
+    triples: int
+    samples: list[float] = field(default_factory=list)
+    status: str = "ok"
+    note: str = ""
+
+    @property
+    def median_ms(self) -> float | None:
+        return statistics.median(self.samples) * 1000 if self.samples else None
+
+    @property
+    def p95_ms(self) -> float | None:
+        if not self.samples:
+            return None
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)] * 1000
+
+
+@dataclass
+class Plan:
+    runs: int
+    warmup: int
+    peer_runs: int
+    query_timeout_s: float
+    per_query_budget_s: float
+    deadline: float
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+def measure(
+    query: str, system: str, size: str, triples: int, run: Callable[[], object], plan: Plan, runs: int
+) -> Timing:
+    """`warmup` untimed runs, then up to `runs` timed ones (fewer when one run is slow; each bounded)."""
+    timing = Timing(query, system, size, triples)
+    try:
+        started = time.perf_counter()
+        for _ in range(max(1, plan.warmup)):
+            run()
+        warm = (time.perf_counter() - started) / max(1, plan.warmup)
+        count = max(1, min(runs, int(plan.per_query_budget_s / max(warm, 1e-6))))
+        for _ in range(count):
+            started = time.perf_counter()
+            run()
+            timing.samples.append(time.perf_counter() - started)
+        if count < runs:
+            timing.note = f"{count} runs (slow query: runs capped at {plan.per_query_budget_s:.0f} s)"
+    except httpx.TimeoutException:
+        timing.status = "timeout"
+        timing.note = f"no answer within {plan.query_timeout_s:.0f} s"
+    except (httpx.HTTPError, RuntimeError) as error:
+        timing.status = "error"
+        timing.note = str(error)[:200]
+    return timing
+
+
+# ---------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class MemoryWatch:
+    """Peak resident memory of a process and its children, sampled in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.process = psutil.Process(pid)
+        self.peak_main = 0
+        self.peak_total = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.1):
+            try:
+                main = self.process.memory_info().rss
+                children = sum(c.memory_info().rss for c in self.process.children(recursive=True))
+            except psutil.Error:
+                continue
+            self.peak_main = max(self.peak_main, main)
+            self.peak_total = max(self.peak_total, main + children)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    url: str
+    ready_s: float
+    memory: MemoryWatch
+    log: Path
+
+
+def start_server(command: list[str], env: dict[str, str], ready_path: str, port: int, timeout_s: float) -> Server:
+    """Start `command` and wait until GET ready_path answers 200 (or fail after `timeout_s`)."""
+    log = Path(tempfile.mkstemp(prefix="bench-server-", suffix=".log")[1])
+    started = time.perf_counter()
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=PROJECT_DIR)
+    memory = MemoryWatch(process.pid)
+    url = f"http://127.0.0.1:{port}"
+    with httpx.Client(timeout=5.0) as client:
+        while time.perf_counter() - started < timeout_s:
+            if process.poll() is not None:
+                memory.stop()
+                raise RuntimeError(f"{command[:4]} exited with {process.returncode}: {log.read_text()[-2000:]}")
+            try:
+                if client.get(url + ready_path).status_code == 200:
+                    return Server(process, url, time.perf_counter() - started, memory, log)
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.02)
+    stop_server(Server(process, url, 0.0, memory, log))
+    raise RuntimeError(f"{command[:4]} was not ready within {timeout_s:.0f} s")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=20)
+    server.memory.stop()
+
+
+@contextmanager
+def running(server: Server) -> Iterator[Server]:
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+def ours_command(port: int, store: Path | None) -> list[str]:
+    command = [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return [*command, "--store", str(store)] if store else command
+
+
+def ours_env(data_dir: Path, plan: Plan) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ILOKG_")}
+    env["ILOKG_DATA_DIR"] = str(data_dir)
+    env["ILOKG_QUERY_TIMEOUT_S"] = str(plan.query_timeout_s)
+    return env
+
+
+def ensure_peer() -> Path:
+    """rdflib-endpoint in its own virtualenv (created once)."""
+    python = PEER_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+    check = subprocess.run([str(python), "-c", "import rdflib_endpoint, uvicorn"], capture_output=True)
+    if check.returncode != 0:
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *PEER_PACKAGES], check=True)
+    return python
+
+
+def package_version(python: Path, name: str) -> str:
+    done = subprocess.run(
+        [str(python), "-c", f"import importlib.metadata as m; print(m.version({name!r}))"],
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip() or "?"
+
+
+# ---------------------------------------------------------------- what each system runs
+
+
+def sparql_over_http(client: httpx.Client, url: str, query: str, timeout_s: float) -> Callable[[], object]:
+    def run() -> object:
+        response = client.get(url, params={"query": query}, headers={"Accept": SPARQL_JSON}, timeout=timeout_s)
+        if response.status_code != 200:
+            raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
+        return response.content
+
+    return run
+
+
+def sequence_over_http(client: httpx.Client, url: str, queries: list[str], timeout_s: float) -> Callable[[], object]:
+    runs = [sparql_over_http(client, url, q, timeout_s) for q in queries]
+
+    def run() -> object:
+        return [r() for r in runs]
+
+    return run
+
+
+def get_over_http(client: httpx.Client, url: str, timeout_s: float) -> Callable[[], object]:
+    def run() -> object:
+        response = client.get(url, timeout=timeout_s)
+        if response.status_code != 200:
+            raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
+        return response.content
+
+    return run
+
+
+def raw_oxigraph(store: ox.Store, query: str) -> Callable[[], object]:
+    def run() -> object:
+        result = store.query(query, use_default_graph_as_union=True)
+        return list(result) if isinstance(result, ox.QuerySolutions) else result
+
+    return run
+
+
+class RecordingStore(OxigraphStore):
+    """An OxigraphStore that keeps the SELECT queries the named questions send it."""
+
+    recorded: list[str]
+
+    def select(self, sparql: str) -> list[Binding]:
+        self.recorded.append(sparql)
+        return super().select(sparql)
+
+
+# ---------------------------------------------------------------- one size
+
+
+@dataclass
+class SizeResult:
+    size: str
+    triples: int
+    timings: list[Timing] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+def bench_size(label: str, target: int | None, settings: Settings, plan: Plan, peer_python: Path | None) -> SizeResult:
+    if target is None:
+        build = current_build(settings.data_dir)
+        assert build is not None
+        data_dir = settings.data_dir
+    else:
+        data_dir = WORK_DIR / label
+        existing = current_build(data_dir)
+        if existing is None or existing.manifest.get("target_triples") != target:
+            started = time.perf_counter()
+            generated = generate(target, data_dir, settings=settings)
+            print(f"  generated {generated.triples} triples in {time.perf_counter() - started:.1f} s", flush=True)
+        build = current_build(data_dir)
+        assert build is not None
+    triples = int(str(build.manifest["triples"]))
+    result = SizeResult(label, triples)
+    figures = result.figures
+    figures["dataset_bytes"] = build.dataset_file.stat().st_size
+    shutil.rmtree(build.directory / "exports", ignore_errors=True)
+
+    def add(timing: Timing) -> None:
+        result.timings.append(timing)
+        median = f"{timing.median_ms:.2f} ms" if timing.median_ms is not None else timing.status
+        print(f"  {timing.system:24s} {timing.query:38s} {median}", flush=True)
+
+    # -- the floor: pyoxigraph in this process (in a function, so its store is freed before the servers start)
+    def floor_part() -> list[str]:
+        started = time.perf_counter()
+        floor = OxigraphStore.in_memory(build)
+        figures["floor_load_s"] = time.perf_counter() - started
+        ids = IdScheme(settings.base_iri, read_sdg_indicator_iris(settings.seeds_dir))
+        recorder = RecordingStore(floor.oxigraph, floor.build_id)
+        recorder.recorded = []
+        answer = Questions(recorder, ids).flagships_for_target(TARGET)
+        named_queries = list(recorder.recorded)
+        figures["named_answer"] = {
+            "stated": len(answer.stated),
+            "derived_only": len(answer.derived_only),
+            "derivations": sum(len(a.derivations) for a in answer.stated + answer.derived_only),
+            "queries": len(named_queries),
+        }
+        questions = Questions(floor, ids)
+        add(measure(NAMED, FLOOR, label, triples, lambda: questions.flagships_for_target(TARGET), plan, plan.runs))
+        add(
+            measure(
+                NAMED_SPARQL,
+                FLOOR,
+                label,
+                triples,
+                lambda: [raw_oxigraph(floor.oxigraph, q)() for q in named_queries],
+                plan,
+                plan.runs,
+            )
+        )
+        for name, query in QUERIES.items():
+            add(measure(name, FLOOR, label, triples, raw_oxigraph(floor.oxigraph, query), plan, plan.runs))
+        started = time.perf_counter()
+        exported = sum(len(chunk) for chunk in floor.export("text/turtle"))
+        figures["export_turtle_inprocess_first"] = {"seconds": time.perf_counter() - started, "bytes": exported}
+        started = time.perf_counter()
+        exported = sum(len(chunk) for chunk in floor.export("text/turtle"))
+        figures["export_turtle_inprocess_cached"] = {"seconds": time.perf_counter() - started, "bytes": exported}
+        shutil.rmtree(build.directory / "exports", ignore_errors=True)
+
+        return named_queries
+
+    named_queries = floor_part()
+    gc.collect()
+
+    # -- our service, in memory then on disk
+    store_dir = data_dir / "bench-store"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    for system, store in ((OURS_MEMORY, None), (OURS_DISK, store_dir)):
+        if plan.left() <= 0:
+            add(Timing(NAMED, system, label, triples, status="skipped", note="time budget spent"))
+            continue
+        port = free_port()
+        env = ours_env(data_dir, plan)
+        try:
+            server = start_server(ours_command(port, store), env, "/health", port, timeout_s=1800)
+        except RuntimeError as error:
+            add(Timing(NAMED, system, label, triples, status="error", note=str(error)[:300]))
+            continue
+        key = "memory" if store is None else "disk"
+        figures[f"start_{key}_first_s"] = server.ready_s
+        if store is not None:
+            # Cold start on an already built store: stop, start again, time until /health answers.
+            stop_server(server)
+            port = free_port()
+            server = start_server(ours_command(port, store), env, "/health", port, timeout_s=600)
+            figures["cold_start_disk_s"] = server.ready_s
+        with running(server), httpx.Client(timeout=plan.query_timeout_s + 5) as client:
+            base = server.url
+            named_url = f"{base}/sdg/targets/{TARGET}/flagships"
+            add(
+                measure(
+                    NAMED,
+                    system,
+                    label,
+                    triples,
+                    get_over_http(client, named_url, plan.query_timeout_s),
+                    plan,
+                    plan.runs,
+                )
+            )
+            sparql = f"{base}/sparql"
+            add(
+                measure(
+                    NAMED_SPARQL,
+                    system,
+                    label,
+                    triples,
+                    sequence_over_http(client, sparql, named_queries, plan.query_timeout_s),
+                    plan,
+                    plan.runs,
+                )
+            )
+            for name, query in QUERIES.items():
+                add(
+                    measure(
+                        name,
+                        system,
+                        label,
+                        triples,
+                        sparql_over_http(client, sparql, query, plan.query_timeout_s),
+                        plan,
+                        plan.runs,
+                    )
+                )
+            paths_url = f"{base}/paths?from={PATHS[0]}&to={PATHS[1]}&max_length=3&limit=20"
+            add(
+                measure(
+                    "paths ipec-plus→8.7",
+                    system,
+                    label,
+                    triples,
+                    get_over_http(client, paths_url, 120),
+                    plan,
+                    plan.runs,
+                )
+            )
+            for attempt in ("first", "cached"):
+                started = time.perf_counter()
+                size = 0
+                with client.stream("GET", f"{base}/export?format=turtle", timeout=600) as response:
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                figures[f"export_turtle_http_{key}_{attempt}"] = {
+                    "seconds": time.perf_counter() - started,
+                    "bytes": size,
+                }
+            shutil.rmtree(build.directory / "exports", ignore_errors=True)
+        figures[f"rss_{key}_main_mb"] = server.memory.peak_main / 2**20
+        figures[f"rss_{key}_with_workers_mb"] = server.memory.peak_total / 2**20
+
+    # -- the peer: rdflib-endpoint
+    if peer_python is None or plan.left() <= 0:
+        note = "not run (--no-peer)" if peer_python is None else "time budget spent"
+        add(Timing(NAMED, PEER, label, triples, status="skipped", note=note))
+        return result
+    port = free_port()
+    try:
+        server = start_server(
+            [str(peer_python), str(PEER_SCRIPT), str(build.dataset_file), str(port)],
+            {"PATH": os.environ.get("PATH", "")},
+            "/sparql?query=ASK%7B%7D",
+            port,
+            timeout_s=min(3600, max(60, plan.left())),
+        )
+    except RuntimeError as error:
+        add(Timing(NAMED, PEER, label, triples, status="error", note=str(error)[:300]))
+        return result
+    figures["peer_start_s"] = server.ready_s
+    with running(server), httpx.Client(timeout=plan.query_timeout_s + 5) as client:
+        sparql = f"{server.url}/sparql"
+        timing = measure(
+            NAMED,
+            PEER,
+            label,
+            triples,
+            sequence_over_http(client, sparql, named_queries, plan.query_timeout_s),
+            plan,
+            plan.peer_runs,
+        )
+        timing.note = (timing.note + "; " if timing.note else "") + "the question's SPARQL queries in sequence"
+        add(timing)
+        for name, query in QUERIES.items():
+            if plan.left() <= 0:
+                add(Timing(name, PEER, label, triples, status="skipped", note="time budget spent"))
+                continue
+            timing = measure(
+                name,
+                PEER,
+                label,
+                triples,
+                sparql_over_http(client, sparql, query, plan.query_timeout_s),
+                plan,
+                plan.peer_runs,
+            )
+            add(timing)
+            if timing.status == "timeout":
+                break  # the peer is still busy with the query; what follows would measure the queue
+    figures["rss_peer_mb"] = server.memory.peak_main / 2**20
+    return result
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine(peer_python: Path | None) -> dict[str, Any]:
+    cpu = "?"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    import rdflib
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "pyoxigraph": ox.__version__,
+        "rdflib": rdflib.__version__,
+        "rdflib-endpoint": package_version(peer_python, "rdflib-endpoint") if peer_python else "not run",
+    }
+
+
+def build_time(settings: Settings) -> float:
+    """Wall time of `ilokg build` from the seeds (validation and evidence checks included), fresh data dir."""
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as data_dir:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ILOKG_")}
+        env["ILOKG_DATA_DIR"] = data_dir
+        env["ILOKG_SEEDS_DIR"] = str(settings.seeds_dir)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "api.cli", "build"], env=env, check=True, capture_output=True)
+        return time.perf_counter() - started
+
+
+def cell(timing: Timing | None) -> str:
+    if timing is None:
+        return "–"
+    if timing.median_ms is None or timing.p95_ms is None:
+        return timing.status
+    return f"{timing.median_ms:.2f} / {timing.p95_ms:.2f}"
+
+
+def ratio(numerator: Timing | None, denominator: Timing | None) -> str:
+    if not numerator or not denominator or numerator.median_ms is None or denominator.median_ms is None:
+        if numerator and numerator.status == "timeout":
+            return "> timeout"
+        return "–"
+    return f"{numerator.median_ms / denominator.median_ms:.1f}×"
+
+
+def overhead(ours: Timing | None, floor: Timing | None) -> str:
+    if not ours or not floor or ours.median_ms is None or floor.median_ms is None:
+        return "–"
+    return f"{ours.median_ms - floor.median_ms:+.2f} ms"
+
+
+def table(sizes: list[SizeResult]) -> str:
+    lines: list[str] = []
+    for size in sizes:
+        lines.append(f"### {size.size} ({size.triples:,} triples)\n")
+        lines.append(
+            "| query | " + " | ".join(f"{s} p50 / p95 ms" for s in SYSTEMS) + " | rdflib-endpoint ÷ ours (memory) "
+            "| ours (memory) − floor |"
+        )
+        lines.append("|---" * (len(SYSTEMS) + 3) + "|")
+        by_key = {(t.query, t.system): t for t in size.timings}
+        names = list(dict.fromkeys(t.query for t in size.timings))
+        for name in names:
+            cells = [cell(by_key.get((name, s))) for s in SYSTEMS]
+            ours = by_key.get((name, OURS_MEMORY))
+            lines.append(
+                f"| {name} | "
+                + " | ".join(cells)
+                + f" | {ratio(by_key.get((name, PEER)), ours)} | {overhead(ours, by_key.get((name, FLOOR)))} |"
+            )
+        notes = [f"{t.system}, {t.query}: {t.note}" for t in size.timings if t.note]
+        if notes:
+            lines.append("")
+            lines.extend(f"- {note}" for note in notes)
+        lines.append("")
+    lines.append("### Other figures\n")
+    keys = [
+        ("named answer (stated / derived-only flagships, derivations, queries)", "named_answer"),
+        ("cold start, already built on-disk store (s)", "cold_start_disk_s"),
+        ("first start, on disk: loads the store (s)", "start_disk_first_s"),
+        ("start, in memory: loads the graph (s)", "start_memory_first_s"),
+        ("in-process load into pyoxigraph (s)", "floor_load_s"),
+        ("peer start: rdflib parses the file (s)", "peer_start_s"),
+        ("Turtle export in-process, first (triples/s)", "export_turtle_inprocess_first"),
+        ("Turtle export in-process, cached (triples/s)", "export_turtle_inprocess_cached"),
+        ("Turtle export /export, memory, first (triples/s)", "export_turtle_http_memory_first"),
+        ("Turtle export /export, memory, cached (triples/s)", "export_turtle_http_memory_cached"),
+        ("Turtle export /export, disk, first (triples/s)", "export_turtle_http_disk_first"),
+        ("Turtle export /export, disk, cached (triples/s)", "export_turtle_http_disk_cached"),
+        ("peak RSS, service in memory (MB; + query workers)", "rss_memory"),
+        ("peak RSS, service on disk (MB; + query workers)", "rss_disk"),
+        ("peak RSS, rdflib-endpoint (MB)", "rss_peer_mb"),
+    ]
+    lines.append("| figure | " + " | ".join(f"{s.size}" for s in sizes) + " |")
+    lines.append("|---" * (len(sizes) + 1) + "|")
+    for title, key in keys:
+        row = [figure(size, key) for size in sizes]
+        lines.append(f"| {title} | " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def figure(size: SizeResult, key: str) -> str:
+    figures = size.figures
+    if key == "named_answer" and key in figures:
+        a = figures[key]
+        return f"{a['stated']} / {a['derived_only']}, {a['derivations']}, {a['queries']}"
+    if key in ("rss_memory", "rss_disk"):
+        main, total = figures.get(f"{key}_main_mb"), figures.get(f"{key}_with_workers_mb")
+        return f"{main:,.0f} ({total:,.0f})" if main is not None and total is not None else "–"
+    value = figures.get(key)
+    if value is None:
+        return "–"
+    if isinstance(value, dict):
+        return f"{size.triples / value['seconds']:,.0f}" if value["seconds"] > 0 else "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if value >= 10 else f"{value:.2f}"
+    return str(value)
+
+
+def plot(sizes: list[SizeResult], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure_, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    for axis, title, pick in (
+        (axes[0], f"named question: flagships for SDG {TARGET}", lambda t: t.query == NAMED),
+        (axes[1], "SPARQL queries (geometric mean of medians)", lambda t: t.query in QUERIES),
+    ):
+        for system in SYSTEMS:
+            xs, ys = [], []
+            for size in sizes:
+                medians = [t.median_ms for t in size.timings if t.system == system and pick(t) and t.median_ms]
+                wanted = 1 if axis is axes[0] else len(QUERIES)
+                if medians and len(medians) == wanted:
+                    xs.append(size.triples)
+                    ys.append(math.exp(sum(math.log(m) for m in medians) / len(medians)))
+            if xs:
+                axis.plot(xs, ys, marker="o", label=system)
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("triples")
+        axis.set_ylabel("median latency (ms)")
+        axis.set_title(title)
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend()
+    figure_.tight_layout()
+    figure_.savefig(path, dpi=110)
+    plt.close(figure_)
+
+
+def main(argv: list[str] | None = None) -> int:
+    top = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
+    top.add_argument("--sizes", default="seed,100k,1M", help="comma-separated: seed (the build itself), 100k, 1M, 5M")
+    top.add_argument("--runs", type=int, default=20, help="timed runs per query (default 20)")
+    top.add_argument("--warmup", type=int, default=2, help="untimed runs first (default 2)")
+    top.add_argument("--peer-runs", type=int, default=5, help="timed runs per query on rdflib-endpoint (default 5)")
+    top.add_argument("--query-timeout-s", type=float, default=60.0, help="deadline of one request (default 60)")
+    top.add_argument("--per-query-budget-s", type=float, default=30.0, help="cap on the timed runs of one query")
+    top.add_argument("--budget-s", type=float, default=5400.0, help="no new work after this many seconds")
+    top.add_argument("--no-peer", action="store_true", help="skip rdflib-endpoint")
+    top.add_argument("--out", type=Path, default=RESULTS_DIR)
+    args = top.parse_args(argv)
+    plan = Plan(
+        args.runs,
+        args.warmup,
+        args.peer_runs,
+        args.query_timeout_s,
+        args.per_query_budget_s,
+        time.monotonic() + args.budget_s,
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    peer_python = None if args.no_peer else ensure_peer()
+    settings = Settings(data_dir=WORK_DIR / "seed")
+    print("building the seed graph (timed)...", flush=True)
+    seconds = build_time(settings)
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "build"],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("ILOKG_")},
+            "ILOKG_DATA_DIR": str(settings.data_dir),
+        },
+        check=True,
+        capture_output=True,
+    )
+    report: dict[str, Any] = {"machine": machine(peer_python), "build_seed_s": seconds, "sizes": []}
+    print(f"  full build of the seeds: {seconds:.2f} s", flush=True)
+    results: list[SizeResult] = []
+    for text in args.sizes.split(","):
+        label = text.strip()
+        target = None if label == "seed" else parse_size(label)
+        label = "seed" if target is None else size_label(target)
+        if plan.left() <= 0:
+            print(f"{label}: skipped, time budget spent", flush=True)
+            continue
+        print(f"{label}:", flush=True)
+        results.append(bench_size(label, target, settings, plan, peer_python))
+        report["sizes"] = [
+            {
+                "size": r.size,
+                "triples": r.triples,
+                "figures": r.figures,
+                "timings": [{**asdict(t), "median_ms": t.median_ms, "p95_ms": t.p95_ms} for t in r.timings],
+            }
+            for r in results
+        ]
+        (args.out / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    text = table(results)
+    header = (
+        f"Machine: {report['machine']['cpu']}, {report['machine']['cores']} cores, {report['machine']['ram_gb']} GB; "
+        f"Python {report['machine']['python']}, pyoxigraph {report['machine']['pyoxigraph']}, "
+        f"rdflib {report['machine']['rdflib']}, rdflib-endpoint {report['machine']['rdflib-endpoint']}.\n"
+        f"Full build of the seeds (validation and evidence checks): {seconds:.2f} s.\n\n"
+    )
+    (args.out / "table.md").write_text(header + text)
+    if results:
+        plot(results, args.out / "latency.png")
+    print()
+    print(header + text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
