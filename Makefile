@@ -47,5 +47,11 @@ unit: $(STAMP) $(WEB_STAMP) browser-deps
 
 test: lint typecheck unit
 
+# 50 concurrent clients for 60 s against a real server (not part of `make test`; see BENCHMARKS.md).
+CLIENTS ?= 50
+DURATION ?= 60
+load: build
+	$(BIN)/python -m tests.load.load --clients $(CLIENTS) --duration $(DURATION)
+
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -77,7 +77,8 @@ class QueryBusy(RuntimeError):
 
     def __init__(self, limit: int, retry_after_s: int) -> None:
         super().__init__(
-            f"{limit} queries are already running or waiting (ILOKG_MAX_CONCURRENT_QUERIES); "
+            f"{limit} queries are already running or waiting for a worker (ILOKG_MAX_CONCURRENT_QUERIES, "
+            "ILOKG_QUERY_QUEUE_S); "
             f"try again in {retry_after_s} s"
         )
         self.retry_after_s = retry_after_s
@@ -318,17 +319,17 @@ class WorkerPool:
             return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def run(self, request: tuple[Any, ...]) -> tuple[Any, ...]:
-        """Send a request to a free worker and return its answer, within the query deadline."""
+        """Send a request to a free worker (waiting up to query_queue_s) and return its answer by the deadline."""
         timeout = self._settings.query_timeout_s
-        deadline = time.monotonic() + timeout
-        retry_after = max(1, round(timeout))
+        retry_after = max(1, round(min(timeout, self._settings.query_queue_s)))
         if self._closed or not self._slots.acquire(blocking=False):
             raise QueryBusy(self._settings.max_concurrent_queries, retry_after)
         try:
             try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                worker = self._idle.get(timeout=self._settings.query_queue_s)
             except queue.Empty as empty:
                 raise QueryBusy(self._settings.max_concurrent_queries, retry_after) from empty
+            deadline = time.monotonic() + timeout  # the deadline counts from when a worker has the query
             try:
                 worker.connection.send(request)
                 if not worker.connection.poll(max(0.0, deadline - time.monotonic())):

@@ -35,7 +35,12 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted, in bytes.")
     max_result_rows: int = Field(10_000, gt=0, description="Most rows (or triples) a query result returns.")
-    max_concurrent_queries: int = Field(4, gt=0, description="SPARQL queries that may run at once.")
+    max_concurrent_queries: int = Field(
+        32, gt=0, description="SPARQL queries admitted at once (running, or waiting for a worker); more get 503."
+    )
+    query_queue_s: float = Field(
+        5.0, gt=0, description="Longest wait of an admitted query for a free worker before it gets 503, in seconds."
+    )
     query_workers: int = Field(2, gt=0, description="Worker processes that run SPARQL queries (killable on timeout).")
     sandbox_queries: bool = Field(
         True, description="Run users' SPARQL in killable worker processes (off only to debug the engine in process)."

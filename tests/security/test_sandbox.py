@@ -28,7 +28,13 @@ SIMPLE = "SELECT ?s WHERE { ?s a ?type } LIMIT 3"
 @pytest.fixture(scope="module")
 def sandbox(session_build: SessionBuild) -> Iterator[SandboxedStore]:
     settings = session_build.settings.model_copy(
-        update={"query_timeout_s": DEADLINE_S, "query_workers": 2, "max_concurrent_queries": 3, "max_result_rows": 50}
+        update={
+            "query_timeout_s": DEADLINE_S,
+            "query_workers": 2,
+            "max_concurrent_queries": 3,
+            "query_queue_s": 1.0,
+            "max_result_rows": 50,
+        }
     )
     store = SandboxedStore.open(session_build.result, settings, OxigraphStore.in_memory(session_build.result))
     yield store
