@@ -365,7 +365,13 @@ def bench_size(label: str, target: int | None, settings: Settings, plan: Plan, p
     else:
         data_dir = WORK_DIR / label
         existing = current_build(data_dir)
-        if existing is None or existing.manifest.get("target_triples") != target:
+        seed = current_build(settings.data_dir)
+        assert seed is not None
+        if (
+            existing is None
+            or existing.manifest.get("target_triples") != target
+            or existing.manifest.get("seed_build_id") != seed.build_id
+        ):
             started = time.perf_counter()
             generated = generate(target, data_dir, settings=settings)
             print(f"  generated {generated.triples} triples in {time.perf_counter() - started:.1f} s", flush=True)
