@@ -201,6 +201,8 @@ class _Builder:
         self.document_iris: dict[str, URIRef] = {}
         self.used: dict[str, tuple[Resolved, str]] = {}  # short id -> (resolved, where first used)
         self.labelled: dict[URIRef, str] = {}  # entity -> where its prefLabel is
+        self.pref_texts: dict[URIRef, str] = {}  # entity -> its curated prefLabel text
+        self.other_names: list[tuple[URIRef, str, str, str]] = []  # (entity, link, text, where)
         self.keys_seen: dict[str, str] = {}
         self.rows_seen: dict[tuple[str, ...], str] = {}
 
@@ -328,14 +330,18 @@ class _Builder:
         if not self.once((row["subject"], row["link"], row["object"], key, str(line)), row.where, "this row"):
             return
         if link.name == "prefLabel":
+            # Several documents may state the same name; an id still has one prefLabel text.
             earlier = self.labelled.get(subject.iri)
-            if earlier is not None:
+            if earlier is not None and self.pref_texts.get(subject.iri) != str(obj):
                 self.problems.append(
                     f"{row.where}: {row['subject']} already has a prefLabel at {earlier}; "
                     "an id has one prefLabel: write further names as altLabel or acronym"
                 )
                 return
-            self.labelled[subject.iri] = row.where
+            self.labelled.setdefault(subject.iri, row.where)
+            self.pref_texts[subject.iri] = str(obj)
+        elif link.name in ("altLabel", "acronym"):
+            self.other_names.append((subject.iri, link.name, str(obj), row.where))
         self.state(subject.iri, link.predicate, obj, key, line, row)
 
     def literal(self, row: Row, link: Link) -> Literal | None:
@@ -523,6 +529,15 @@ class _Builder:
                         (biennium.iri, SKOS.prefLabel, Literal(local.partition("/")[0].replace("-", "–"), lang="en"))
                     )
 
+    def check_names(self) -> None:
+        """SKOS keeps a thing's preferred and other names apart: a name stated again is a prefLabel row."""
+        for iri, link, text, where in self.other_names:
+            if self.pref_texts.get(iri) == text:
+                self.problems.append(
+                    f"{where}: {text!r} is already the prefLabel of {self.ids.short_id(str(iri))}; "
+                    f"write this row as prefLabel instead of {link} (the same name, stated by this document too)"
+                )
+
     def check_known(self) -> None:
         for short_id, (resolved, where) in sorted(self.used.items(), key=lambda item: item[1][1]):
             prefix = short_id.partition(":")[0]
@@ -577,6 +592,7 @@ def build_dataset(settings: Settings) -> BuildOutput:
     for row in rows:
         handlers[row.folder](row)
     builder.check_known()
+    builder.check_names()
     builder.add_identity()
     if builder.problems:
         raise BuildError(builder.problems)

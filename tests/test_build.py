@@ -176,12 +176,27 @@ def test_a_repeated_figure_id_fails(scratch_build: ScratchBuild) -> None:
 
 def test_a_second_pref_label_fails(scratch_build: ScratchBuild) -> None:
     path = curated(scratch_build, "links/gb325-pol7.csv")
-    row = "flagship:jobs-for-peace-resilience,prefLabel,JPR,gb325-pol7,180,Jobs for Peace and Resilience (JPR),"
-    first = line_of(path, "flagship:jobs-for-peace-resilience,prefLabel,")
+    # IPEC+ has its one prefLabel in this file; stating another name as prefLabel is refused.
+    row = (
+        "flagship:ipec-plus,prefLabel,IPEC,gb325-pol7,140,"
+        "The International Programme on the Elimination of Child Labour (IPEC),"
+    )
+    first = line_of(path, "flagship:ipec-plus,prefLabel,")
     with edited(path, append_row(row)):
         error = failed_build(scratch_build)
     assert len(error.problems) == 1
     assert f"already has a prefLabel at curated/links/gb325-pol7.csv:{first}" in error.problems[0]
+
+
+def test_an_other_name_equal_to_the_pref_label_is_refused(scratch_build: ScratchBuild) -> None:
+    path = curated(scratch_build, "links/gb325-pol7.csv")
+    row = (
+        "flagship:jobs-for-peace-resilience,altLabel,Jobs for Peace and Resilience,gb325-pol7,180,"
+        "Jobs for Peace and Resilience (JPR),"
+    )
+    with edited(path, append_row(row)):
+        error = failed_build(scratch_build)
+    assert "is already the prefLabel of flagship:jobs-for-peace-resilience; write this row as prefLabel" in str(error)
 
 
 def test_a_repeated_row_fails(scratch_build: ScratchBuild) -> None:
