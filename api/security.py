@@ -130,9 +130,9 @@ async def reload_graph(app: FastAPI) -> bool:
         holder.replace(fresh)
         log.info("reloaded: now serving build %s", fresh.build_id)
         if old is not None and old.store is not fresh.store:
-            close = getattr(old.store, "close", None)
-            if close is not None:
-                await run_in_threadpool(close)  # idle workers stop now, busy ones when their query ends
+            retire = getattr(old.store, "retire", None)  # requests holding the old build finish on it
+            if retire is not None:
+                retire()
         return True
 
 

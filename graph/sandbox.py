@@ -162,7 +162,10 @@ def _serve(connection: Connection, store_path: str, known_graphs: list[str], iso
             return
         if request is None:
             return
-        connection.send(_answer(store, known, *request))
+        try:
+            connection.send(_answer(store, known, *request))
+        except (BrokenPipeError, OSError):  # the server went away or gave up on this query
+            return
 
 
 @functools.lru_cache(maxsize=1024)
@@ -448,6 +451,13 @@ class SandboxedStore:
 
     def close(self) -> None:
         self.pool.close()
+
+    def retire(self) -> None:
+        """Close once the requests that still hold this store (swapped out by a reload) can have finished."""
+        grace = self._settings.query_queue_s + self._settings.query_timeout_s + 2.0
+        timer = threading.Timer(grace, self.pool.close)
+        timer.daemon = True
+        timer.start()
 
 
 def sandbox_store(internal: OxigraphStore, settings: Settings) -> SandboxedStore:

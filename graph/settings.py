@@ -46,7 +46,7 @@ class Settings(BaseSettings):
         True, description="Run users' SPARQL in killable worker processes (off only to debug the engine in process)."
     )
     query_memory_mb: int = Field(
-        2048, ge=256, description="Address space of one query worker, in MiB; a query needing more fails alone."
+        2048, ge=1024, description="Address space of one query worker, in MiB; a query needing more fails alone."
     )
     max_path_length: int = Field(6, gt=0, description="Longest path /paths searches, in hops.")
     max_paths: int = Field(50, gt=0, description="Most simple paths /paths returns.")

@@ -186,7 +186,7 @@ def test_the_sandbox_is_a_graph_store_for_our_own_queries(sandbox: SandboxedStor
 
 def test_settings_limits_are_used(sandbox: SandboxedStore) -> None:
     settings = Settings()
-    assert settings.query_memory_mb >= 256
+    assert settings.query_memory_mb >= 1024
     long_query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * settings.max_query_length
     with pytest.raises(QueryRefused) as refused:
         sandbox.query(long_query)
