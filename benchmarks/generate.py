@@ -46,7 +46,7 @@ from graph.reference import ReferenceData, read_sdg_indicator_iris
 from graph.settings import Settings, get_settings
 from ontology.namespaces import DCTERMS, ILOKG, PROV, RDF, SKOS, VOID, XSD
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 SYNTHETIC_GRAPH = "graph/synthetic"
 DOCUMENTS_DIR = "documents"
 REGISTER_KEY = "synthetic-programme-register"
@@ -276,7 +276,7 @@ class _Generator:
         self.quad(evidence, iri(str(RDF.predicate)), predicate)
         self.quad(evidence, iri(str(RDF.object)), o)
         self.quad(evidence, iri(str(DCTERMS.source)), self.ref(f"document:{document.key}"))
-        self.quad(evidence, iri(str(ILOKG.line)), typed(str(line), XSD.positiveInteger))
+        self.quad(evidence, iri(str(ILOKG.line)), typed(str(line), XSD.integer))
         self.quad(evidence, iri(str(ILOKG.quote)), plain(document.lines[line - 1]))
         if str(p) in RULE_PREDICATES:
             self.stated_rule_triples.add((s, predicate, o))

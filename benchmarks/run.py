@@ -40,7 +40,7 @@ import httpx
 import psutil
 import pyoxigraph as ox
 
-from benchmarks.generate import generate, parse_size, size_label
+from benchmarks.generate import GENERATOR_VERSION, generate, parse_size, size_label
 from graph.build import current_build
 from graph.ids import IdScheme
 from graph.questions import Questions
@@ -371,6 +371,7 @@ def bench_size(label: str, target: int | None, settings: Settings, plan: Plan, p
             existing is None
             or existing.manifest.get("target_triples") != target
             or existing.manifest.get("seed_build_id") != seed.build_id
+            or existing.manifest.get("generator_version") != GENERATOR_VERSION
         ):
             started = time.perf_counter()
             generated = generate(target, data_dir, settings=settings)
