@@ -54,6 +54,8 @@ _RDF_FORMATS = {
 # Turtle and TriG exports abbreviate with the ontology's prefixes (plus the SDG ones).
 EXPORT_PREFIXES = {**PREFIXES, "sdg": SDG_BASE}
 _EXPORT_BATCH = 20_000
+BUILD_ID_FILE = "ilokg-build-id"
+# A SPARQL server holds the build id in a graph of its own (see graph/remote.py).
 BUILD_ID_GRAPH = "urn:ilokg:store"
 BUILD_ID_PREDICATE = "urn:ilokg:buildId"
 
@@ -278,23 +280,20 @@ class OxigraphStore:
         """Open the store at `path`, (re)loading it when it does not hold `build`."""
         if build is None and not path.exists():
             raise StoreUnavailable(f"no store at {path} and no build to load into it; run `ilokg build` first")
-        store = ox.Store(str(path))
-        held = _stored_build_id(store)
+        held = _stored_build_id(path)
         if build is not None and held != build.build_id:
-            del store
             shutil.rmtree(path, ignore_errors=True)
             store = ox.Store(str(path))
             store.bulk_load(path=str(build.dataset_file), format=ox.RdfFormat.N_QUADS)
-            store.add(
-                ox.Quad(
-                    ox.NamedNode(BUILD_ID_GRAPH),
-                    ox.NamedNode(BUILD_ID_PREDICATE),
-                    ox.Literal(build.build_id),
-                    ox.NamedNode(BUILD_ID_GRAPH),
-                )
-            )
             store.optimize()
+            store.flush()
+            # Written last: a store whose loading was cut short has no marker and is loaded again.
+            marker = path / BUILD_ID_FILE
+            marker.with_suffix(".tmp").write_text(build.build_id, encoding="utf-8")
+            marker.with_suffix(".tmp").replace(marker)
             held = build.build_id
+        else:
+            store = ox.Store(str(path))
         if held is None:
             raise StoreUnavailable(f"the store at {path} holds no build; run `ilokg build` first")
         return cls(store, held, build)
@@ -302,8 +301,8 @@ class OxigraphStore:
     @classmethod
     def open_read_only(cls, path: Path) -> OxigraphStore:
         """Open an on-disk store that another process keeps (for query workers)."""
+        held = _stored_build_id(path)
         store = ox.Store.read_only(str(path))
-        held = _stored_build_id(store)
         if held is None:
             raise StoreUnavailable(f"the store at {path} holds no build")
         return cls(store, held)
@@ -320,11 +319,11 @@ class OxigraphStore:
         # Counting scans the whole store (a quarter of a second at a million triples); a store holds one
         # build and never changes, so count once.
         if self._triple_count is None:
-            self._triple_count = len(self._store) - (1 if _stored_build_id(self._store) else 0)
+            self._triple_count = len(self._store)
         return self._triple_count
 
     def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if g.value != BUILD_ID_GRAPH)
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def _run(self, sparql: str, scope: DatasetScope | None) -> Any:
         kwargs: dict[str, Any] = {}
@@ -400,9 +399,7 @@ class OxigraphStore:
                 return
             yield from _tee(self._dump_graphs(rdf_format), cache)
             return
-        quads = (
-            q for q in self._store.quads_for_pattern(None, None, None, None) if not _is_store_metadata(q.graph_name)
-        )
+        quads = self._store.quads_for_pattern(None, None, None, None)
         items: Iterator[Any] = quads if rdf_format.supports_datasets else (q.triple for q in quads)
         if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
             # Line formats: each batch is complete on its own, so the export streams in constant memory.
@@ -422,7 +419,7 @@ class OxigraphStore:
     def _dump_graphs(self, rdf_format: ox.RdfFormat) -> Iterator[bytes]:
         """Each graph dumped by Oxigraph's own serializer (no Python object per triple), streamed from a thread."""
         prefixes = EXPORT_PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
-        named = [g for g in self._store.named_graphs() if not _is_store_metadata(g)]
+        named = list(self._store.named_graphs())
         graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph(), *sorted(named, key=str)]
 
         def dump(sink: _QueueWriter) -> None:
@@ -560,14 +557,11 @@ class _ChunkWriter(io.RawIOBase):
             yield bytes(pending)
 
 
-def _is_store_metadata(graph_name: object) -> bool:
-    return isinstance(graph_name, ox.NamedNode) and graph_name.value == BUILD_ID_GRAPH
-
-
-def _stored_build_id(store: ox.Store) -> str | None:
-    for quad in store.quads_for_pattern(None, ox.NamedNode(BUILD_ID_PREDICATE), None, ox.NamedNode(BUILD_ID_GRAPH)):
-        return str(quad.object)[1:-1] if not isinstance(quad.object, ox.Literal) else quad.object.value
-    return None
+def _stored_build_id(path: Path) -> str | None:
+    """The build an on-disk store holds, from the marker file beside its data (kept out of the graph,
+    so that users' queries over the union of all graphs see only the build's own triples)."""
+    marker = path / BUILD_ID_FILE
+    return marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
 
 
 def connect(settings: Settings) -> GraphStore:

@@ -61,6 +61,18 @@ def test_on_disk_and_in_memory_answer_the_same(stores: tuple[OxigraphStore, Oxig
     assert set(graphs[0]) == set(graphs[1])
 
 
+def test_users_queries_see_only_the_builds_quads(
+    session_build: SessionBuild, stores: tuple[OxigraphStore, OxigraphStore]
+) -> None:
+    # The build id an on-disk store holds is kept out of the graph: counting over the union of all
+    # graphs gives exactly the build's own quads, on disk as in memory.
+    expected = sum(1 for line in session_build.result.dataset_file.read_bytes().splitlines() if line.strip())
+    for store in stores:
+        body = json.loads(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").body)
+        assert int(body["results"]["bindings"][0]["n"]["value"]) == expected
+        assert store.triple_count() == expected
+
+
 def test_named_questions_answer_the_same_on_disk(
     stores: tuple[OxigraphStore, OxigraphStore], session_build: SessionBuild
 ) -> None:
