@@ -100,6 +100,23 @@ def dereference(
 
 
 @router.get(
+    "/id/{name}",
+    summary="A resource the graph mints at the top of its IRI space (the dataset)",
+    responses=_RESPONSES,
+    response_class=Response,
+)
+def dereference_top(
+    request: Request,
+    graph: GraphDep,
+    name: Annotated[str, Path(description="dataset")],
+    format: Annotated[
+        str | None, Query(description="html, turtle, ntriples, jsonld or rdfxml (overrides Accept)")
+    ] = None,
+) -> Response:
+    return _represent(request, graph, f"{graph.ids.base_iri}{name}", format)
+
+
+@router.get(
     "/resources/{id:path}",
     summary="A resource by short id: redirects to its IRI, or shows it",
     responses={**_RESPONSES, 303: {"description": "See the resource at its IRI"}},

@@ -229,6 +229,27 @@ def test_evidence_iris_dereference_too(client: httpx.Client) -> None:
     assert len(Graph().parse(data=response.content, format="turtle")) >= 6
 
 
+def test_every_kind_of_minted_iri_dereferences(
+    client: httpx.Client, built_store: OxigraphStore, built_settings: Settings
+) -> None:
+    base = built_settings.base_iri
+    rows = built_store.select(
+        f"SELECT ?s WHERE {{ {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ BIND(?g AS ?s) GRAPH ?g {{ }} }} "
+        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), '{base}')) }}"
+    )
+    one_per_kind: dict[str, str] = {}
+    for row in rows:
+        iri = row["s"]["value"]
+        kind = iri[len(base) :].split("/", 1)[0]
+        one_per_kind.setdefault(kind, iri)
+    # The dataset description, the build activity, the named graphs and every kind of thing.
+    assert {"dataset", "build", "graph", "flagship", "instrument", "evidence", "derivation"} <= set(one_per_kind)
+    for kind, iri in sorted(one_per_kind.items()):
+        response = client.get("/id/" + iri[len(base) :], headers={"Accept": "application/n-triples"})
+        assert response.status_code == 200, (kind, iri, response.text[:200])
+        assert f"<{iri}>" in response.text, kind
+
+
 def test_short_ids_redirect_to_the_iri(client: httpx.Client) -> None:
     response = client.get("/resources/C182", headers={"Accept": "text/turtle"}, follow_redirects=False)
     assert response.status_code == 303
