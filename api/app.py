@@ -34,7 +34,7 @@ def load_graph(settings: Settings, store: GraphStore | None = None) -> LoadedGra
         if isinstance(store, OxigraphStore) and settings.sandbox_queries:
             store = sandbox_store(store, settings)  # users' SPARQL runs in killable workers
     ids = IdScheme(settings.base_iri, read_sdg_indicator_iris(settings.seeds_dir))
-    return LoadedGraph.open(store, ids)
+    return LoadedGraph.open(store, ids, settings)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:

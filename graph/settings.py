@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     )
     max_path_length: int = Field(6, gt=0, description="Longest path /paths searches, in hops.")
     max_paths: int = Field(50, gt=0, description="Most simple paths /paths returns.")
+    answer_cache_entries: int = Field(
+        256, ge=0, description="JSON answers kept per build (questions, resources, paths); 0 turns the cache off."
+    )
+    answer_cache_mb: int = Field(64, ge=0, description="Largest total size of the kept JSON answers, in MiB.")
     max_neighbourhood_depth: int = Field(
         3, gt=0, description="Deepest neighbourhood /resources/{id}/neighbourhood draws."
     )

@@ -6,10 +6,17 @@ keeps one consistent graph (store, ids, questions, paths) from start to end.
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import Request
+from fastapi.responses import Response
+from pydantic import TypeAdapter
+from starlette.concurrency import run_in_threadpool
 
 from api.problems import Problem
 from graph.ids import IdScheme
@@ -18,6 +25,45 @@ from graph.questions import Questions
 from graph.resources import Catalogue, Resources
 from graph.settings import Settings
 from graph.store import GraphStore
+
+
+class AnswerCache:
+    """Serialized JSON answers of one build, least recently used dropped first.
+
+    A build never changes, so an answer that depends only on the build and the request is
+    computed once; the cache lives on the LoadedGraph, so a reload drops it with the old build.
+    Bounded by entries and by bytes (answers at a million triples run to about a megabyte).
+    """
+
+    def __init__(self, entries: int, max_bytes: int) -> None:
+        self._entries = entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
+        self._answers: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            body = self._answers.get(key)
+            if body is not None:
+                self._answers.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: bytes) -> None:
+        if self._entries <= 0 or len(body) > self._max_bytes:
+            return
+        with self._lock:
+            previous = self._answers.pop(key, None)
+            if previous is not None:
+                self._bytes -= len(previous)
+            self._answers[key] = body
+            self._bytes += len(body)
+            while len(self._answers) > self._entries or self._bytes > self._max_bytes:
+                _, dropped = self._answers.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    def __len__(self) -> int:
+        return len(self._answers)
 
 
 @dataclass
@@ -29,13 +75,18 @@ class LoadedGraph:
     questions: Questions
     resources: Resources
     catalogue: Catalogue
+    answers: AnswerCache = field(default_factory=lambda: AnswerCache(0, 0))
     _paths: PathIndexCache = field(default_factory=PathIndexCache)
 
     @classmethod
-    def open(cls, store: GraphStore, ids: IdScheme) -> LoadedGraph:
+    def open(cls, store: GraphStore, ids: IdScheme, settings: Settings | None = None) -> LoadedGraph:
         questions = Questions(store, ids)
         resources = Resources(questions)
-        return cls(store, ids, questions, resources, Catalogue(resources))
+        answers = AnswerCache(settings.answer_cache_entries, settings.answer_cache_mb * 2**20) if settings else None
+        graph = cls(store, ids, questions, resources, Catalogue(resources))
+        if answers is not None:
+            graph.answers = answers
+        return graph
 
     @property
     def build_id(self) -> str:
@@ -65,19 +116,20 @@ class GraphHolder:
             self.problem = problem
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies run on the event loop (async, and trivial): a sync one would cost a thread hop per request.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_holder(request: Request) -> GraphHolder:
+async def get_holder(request: Request) -> GraphHolder:
     holder: GraphHolder = request.app.state.graph
     return holder
 
 
-def get_graph(request: Request) -> LoadedGraph:
+async def get_graph(request: Request) -> LoadedGraph:
     """The loaded graph; 503 problem when there is none yet."""
-    holder = get_holder(request)
+    holder: GraphHolder = request.app.state.graph
     graph = holder.current
     if graph is None:
         raise Problem(
@@ -87,3 +139,52 @@ def get_graph(request: Request) -> LoadedGraph:
             headers={"Retry-After": "5"},
         )
     return graph
+
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the If-None-Match ETag is this answer's, in the current build"}
+}
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(shape: Any) -> TypeAdapter[Any]:
+    adapter = _ADAPTERS.get(shape)
+    if adapter is None:
+        adapter = _ADAPTERS[shape] = TypeAdapter(shape)
+    return adapter
+
+
+def answer_etag(build_id: str, key: str) -> str:
+    """A strong ETag: the build and the request it answers (the same pair always gives the same bytes)."""
+    return f'"{build_id}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"'
+
+
+def if_none_match(header: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names `etag` (or *)."""
+    if not header:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in tags or etag in tags
+
+
+async def cached_answer(request: Request, graph: LoadedGraph, shape: Any, produce: Callable[[], Any]) -> Response:
+    """The JSON answer of `produce()` (validated as `shape`), computed once per build and request.
+
+    304 when If-None-Match names this answer's ETag; errors raised by `produce` are not cached.
+    """
+    key = request.url.path + ("?" + request.url.query if request.url.query else "")
+    etag = answer_etag(graph.build_id, key)
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if if_none_match(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    body = graph.answers.get(key)
+    if body is None:  # computed in a thread: the questions block on the store
+        body = await run_in_threadpool(_serialize, shape, produce)
+        graph.answers.put(key, body)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _serialize(shape: Any, produce: Callable[[], Any]) -> bytes:
+    adapter = _adapter(shape)
+    body: bytes = adapter.dump_json(adapter.validate_python(produce(), from_attributes=True), by_alias=True)
+    return body

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
 
 from api.problems import problem_doc
-from api.routes.dependencies import LoadedGraph, get_graph
+from api.routes.dependencies import NOT_MODIFIED, LoadedGraph, cached_answer, get_graph
 from api.routes.models import (
     BienniumModel,
     FigureModel,
@@ -95,26 +96,57 @@ def _first_value(links: list[Link]) -> str | None:
     "/sdg/targets/{code}/flagships",
     tags=["questions"],
     summary="Flagships serving an SDG target: stated by the documents, and reached only by derivation",
-    responses=NOT_FOUND,
+    responses=NOT_FOUND | NOT_MODIFIED,
+    response_model=FlagshipsForTargetModel,
 )
-def flagships_for_target(
-    graph: GraphDep, code: Annotated[str, Path(description="SDG target code, e.g. 8.7 or 1.a", examples=["8.7"])]
-) -> FlagshipsForTargetModel:
+async def flagships_for_target(
+    request: Request,
+    graph: GraphDep,
+    code: Annotated[str, Path(description="SDG target code, e.g. 8.7 or 1.a", examples=["8.7"])],
+) -> Response:
+    return await cached_answer(request, graph, FlagshipsForTargetModel, lambda: _flagships_for_target(graph, code))
+
+
+def _flagships_for_target(graph: LoadedGraph, code: str) -> FlagshipsForTargetModel:
     return FlagshipsForTargetModel.model_validate(graph.questions.flagships_for_target(code))
 
 
 # ---------------------------------------------------------------- flagships
 
 
-@router.get("/flagships", tags=["flagships"], summary="The flagship programmes", responses=problem_doc())
-def list_flagships(graph: GraphDep) -> list[RefModel]:
+@router.get(
+    "/flagships",
+    tags=["flagships"],
+    summary="The flagship programmes",
+    responses=problem_doc() | NOT_MODIFIED,
+    response_model=list[RefModel],
+)
+async def list_flagships(request: Request, graph: GraphDep) -> Response:
+    return await cached_answer(request, graph, list[RefModel], lambda: _list_flagships(graph))
+
+
+def _list_flagships(graph: LoadedGraph) -> list[RefModel]:
     return [RefModel.model_validate(r) for r in graph.catalogue.members(str(ILOKG.FlagshipProgramme))]
 
 
-@router.get("/flagships/{id}", tags=["flagships"], summary="A flagship programme and its links", responses=NOT_FOUND)
-def get_flagship(
+@router.get(
+    "/flagships/{id}",
+    tags=["flagships"],
+    summary="A flagship programme and its links",
+    responses=NOT_FOUND | NOT_MODIFIED,
+    response_model=FlagshipModel,
+)
+async def get_flagship(
+    request: Request,
     graph: GraphDep,
     id: Annotated[str, Path(description="Flagship slug or id: ipec-plus, flagship:better-work")],
+) -> Response:
+    return await cached_answer(request, graph, FlagshipModel, lambda: _get_flagship(graph, id))
+
+
+def _get_flagship(
+    graph: LoadedGraph,
+    id: str,
 ) -> FlagshipModel:
     text = id.strip()
     iri = graph.catalogue.find(
@@ -145,17 +177,37 @@ def get_flagship(
 # ---------------------------------------------------------------- instruments
 
 
-@router.get("/instruments", tags=["instruments"], summary="The international labour standards", responses=problem_doc())
-def list_instruments(graph: GraphDep) -> list[RefModel]:
+@router.get(
+    "/instruments",
+    tags=["instruments"],
+    summary="The international labour standards",
+    responses=problem_doc() | NOT_MODIFIED,
+    response_model=list[RefModel],
+)
+async def list_instruments(request: Request, graph: GraphDep) -> Response:
+    return await cached_answer(request, graph, list[RefModel], lambda: _list_instruments(graph))
+
+
+def _list_instruments(graph: LoadedGraph) -> list[RefModel]:
     return [RefModel.model_validate(r) for r in graph.catalogue.members(str(ILOKG.Instrument))]
 
 
 @router.get(
-    "/instruments/{id}", tags=["instruments"], summary="An instrument and what links to it", responses=NOT_FOUND
+    "/instruments/{id}",
+    tags=["instruments"],
+    summary="An instrument and what links to it",
+    responses=NOT_FOUND | NOT_MODIFIED,
+    response_model=InstrumentModel,
 )
-def get_instrument(
-    graph: GraphDep, id: Annotated[str, Path(description="ILO code: C182, P029, R202 (c182 and C 182 work too)")]
-) -> InstrumentModel:
+async def get_instrument(
+    request: Request,
+    graph: GraphDep,
+    id: Annotated[str, Path(description="ILO code: C182, P029, R202 (c182 and C 182 work too)")],
+) -> Response:
+    return await cached_answer(request, graph, InstrumentModel, lambda: _get_instrument(graph, id))
+
+
+def _get_instrument(graph: LoadedGraph, id: str) -> InstrumentModel:
     iri = graph.catalogue.find(
         graph.ids.loose_candidates(id), str(ILOKG.Instrument), "instrument", "write an ILO code such as C182 or R202"
     )
@@ -185,8 +237,18 @@ def _biennium_iri(graph: LoadedGraph, biennium: str) -> str:
     )
 
 
-@router.get("/bienniums", tags=["programme and budget"], summary="The P&B bienniums", responses=problem_doc())
-def list_bienniums(graph: GraphDep) -> list[RefModel]:
+@router.get(
+    "/bienniums",
+    tags=["programme and budget"],
+    summary="The P&B bienniums",
+    responses=problem_doc() | NOT_MODIFIED,
+    response_model=list[RefModel],
+)
+async def list_bienniums(request: Request, graph: GraphDep) -> Response:
+    return await cached_answer(request, graph, list[RefModel], lambda: _list_bienniums(graph))
+
+
+def _list_bienniums(graph: LoadedGraph) -> list[RefModel]:
     return [RefModel.model_validate(r) for r in graph.catalogue.members(str(ILOKG.Biennium))]
 
 
@@ -194,11 +256,16 @@ def list_bienniums(graph: GraphDep) -> list[RefModel]:
     "/bienniums/{biennium}",
     tags=["programme and budget"],
     summary="The outcomes, outputs and indicators of a biennium",
-    responses=NOT_FOUND,
+    responses=NOT_FOUND | NOT_MODIFIED,
+    response_model=BienniumModel,
 )
-def get_biennium(
-    graph: GraphDep, biennium: Annotated[str, Path(description="e.g. 2022-23", examples=["2022-23"])]
-) -> BienniumModel:
+async def get_biennium(
+    request: Request, graph: GraphDep, biennium: Annotated[str, Path(description="e.g. 2022-23", examples=["2022-23"])]
+) -> Response:
+    return await cached_answer(request, graph, BienniumModel, lambda: _get_biennium(graph, biennium))
+
+
+def _get_biennium(graph: LoadedGraph, biennium: str) -> BienniumModel:
     iri = _biennium_iri(graph, biennium)
     members = {
         name: [RefModel.model_validate(r) for r in graph.catalogue.members(str(cls), within=iri)]
@@ -213,9 +280,18 @@ def get_biennium(
     "/bienniums/{biennium}/{kind}",
     tags=["programme and budget"],
     summary="The outcomes, outputs or indicators of a biennium",
-    responses=NOT_FOUND,
+    responses=NOT_FOUND | NOT_MODIFIED,
+    response_model=list[RefModel],
 )
-def list_results(graph: GraphDep, biennium: str, kind: Literal["outcomes", "outputs", "indicators"]) -> list[RefModel]:
+async def list_results(
+    request: Request, graph: GraphDep, biennium: str, kind: Literal["outcomes", "outputs", "indicators"]
+) -> Response:
+    return await cached_answer(request, graph, list[RefModel], lambda: _list_results(graph, biennium, kind))
+
+
+def _list_results(
+    graph: LoadedGraph, biennium: str, kind: Literal["outcomes", "outputs", "indicators"]
+) -> list[RefModel]:
     iri = _biennium_iri(graph, biennium)
     return [RefModel.model_validate(r) for r in graph.catalogue.members(str(RESULT_KINDS[kind][1]), within=iri)]
 
@@ -224,13 +300,24 @@ def list_results(graph: GraphDep, biennium: str, kind: Literal["outcomes", "outp
     "/bienniums/{biennium}/{kind}/{code}",
     tags=["programme and budget"],
     summary="A P&B outcome, output or indicator and its links",
-    responses=NOT_FOUND,
+    responses=NOT_FOUND | NOT_MODIFIED,
+    response_model=ResultModel,
 )
-def get_result(
+async def get_result(
+    request: Request,
     graph: GraphDep,
     biennium: Annotated[str, Path(examples=["2022-23"])],
     kind: Literal["outcomes", "outputs", "indicators"],
     code: Annotated[str, Path(description="The code as printed: 7, A, 7.1, 6.3.1, 3a.1", examples=["7.1"])],
+) -> Response:
+    return await cached_answer(request, graph, ResultModel, lambda: _get_result(graph, biennium, kind, code))
+
+
+def _get_result(
+    graph: LoadedGraph,
+    biennium: str,
+    kind: Literal["outcomes", "outputs", "indicators"],
+    code: str,
 ) -> ResultModel:
     singular, cls = RESULT_KINDS[kind]
     iri = graph.catalogue.find(
@@ -264,8 +351,18 @@ def get_result(
 # ---------------------------------------------------------------- SDG
 
 
-@router.get("/sdg/{kind}", tags=["SDG"], summary="The SDG goals, targets or indicators", responses=problem_doc())
-def list_sdg(graph: GraphDep, kind: Literal["goals", "targets", "indicators"]) -> list[RefModel]:
+@router.get(
+    "/sdg/{kind}",
+    tags=["SDG"],
+    summary="The SDG goals, targets or indicators",
+    responses=problem_doc() | NOT_MODIFIED,
+    response_model=list[RefModel],
+)
+async def list_sdg(request: Request, graph: GraphDep, kind: Literal["goals", "targets", "indicators"]) -> Response:
+    return await cached_answer(request, graph, list[RefModel], lambda: _list_sdg(graph, kind))
+
+
+def _list_sdg(graph: LoadedGraph, kind: Literal["goals", "targets", "indicators"]) -> list[RefModel]:
     return [RefModel.model_validate(r) for r in graph.catalogue.members(str(SDG_KINDS[kind][1]))]
 
 
@@ -273,12 +370,22 @@ def list_sdg(graph: GraphDep, kind: Literal["goals", "targets", "indicators"]) -
     "/sdg/{kind}/{code}",
     tags=["SDG"],
     summary="An SDG goal, target or indicator and what serves it",
-    responses=NOT_FOUND,
+    responses=NOT_FOUND | NOT_MODIFIED,
+    response_model=SdgModel,
 )
-def get_sdg(
+async def get_sdg(
+    request: Request,
     graph: GraphDep,
     kind: Literal["goals", "targets", "indicators"],
     code: Annotated[str, Path(description="UN code: 8, 8.7, 8.7.1", examples=["8.7"])],
+) -> Response:
+    return await cached_answer(request, graph, SdgModel, lambda: _get_sdg(graph, kind, code))
+
+
+def _get_sdg(
+    graph: LoadedGraph,
+    kind: Literal["goals", "targets", "indicators"],
+    code: str,
 ) -> SdgModel:
     singular, cls = SDG_KINDS[kind]
     text = code.strip().removeprefix("sdg:")
