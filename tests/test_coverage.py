@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.evidence import fold_space
+from graph.evidence import SourceText, fold_space
 from graph.settings import Settings
 from graph.store import OxigraphStore
 
@@ -556,3 +556,27 @@ def test_pb_2002_03_paths_are_plain(tmp_path: Path) -> None:
     with (SEEDS / "documents" / "documents.csv").open(encoding="utf-8", newline="") as handle:
         registry = {row["key"]: row["file"] for row in csv.DictReader(handle)}
     assert registry == DOCUMENTS
+
+
+# ---------------------------------------------------------------- documents that disagree
+
+
+def test_where_documents_disagree_both_figures_are_kept_each_with_its_source(built_store: OxigraphStore) -> None:
+    # 2015: Better Work reached "Over 1 million workers"; 2020: "more than two million workers".
+    stated_2015 = SourceText("gb325-pol7", lines("gb325-pol7")).locate("Over 1 million workers")
+    stated_2020 = SourceText("brochure-2020", lines("brochure-2020")).locate("more than two million workers")
+    found = rows(
+        built_store,
+        """SELECT ?amount ?year ?document ?line WHERE {
+  <https://w3id.org/ilokg/id/flagship/better-work> ilokg:figure ?figure .
+  ?figure ilokg:unit "workers" ; ilokg:amount ?amount ; ilokg:referenceYear ?year .
+  ?evidence rdf:subject ?figure ; rdf:predicate ilokg:amount ; dcterms:source ?source ; ilokg:line ?line .
+  ?source ilokg:shortId ?document .
+}""",
+    )
+    by_document = {row["document"]: row for row in found}
+    assert by_document["document:gb325-pol7"]["line"] == str(stated_2015)
+    assert by_document["document:brochure-2020"]["line"] == str(stated_2020)
+    assert float(by_document["document:gb325-pol7"]["amount"]) == 1_000_000
+    assert float(by_document["document:brochure-2020"]["amount"]) == 2_000_000
+    assert by_document["document:gb325-pol7"]["year"] != by_document["document:brochure-2020"]["year"]
