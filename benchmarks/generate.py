@@ -39,14 +39,15 @@ from typing import TextIO
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from graph.build import CURRENT_LINK, DATASET_FILE, MANIFEST_FILE, BuildResult, Statement, current_build
-from graph.derive import Derivation, derive
+from graph.build import CURRENT_LINK, DATASET_FILE, MANIFEST_FILE, BuildResult, current_build
+from graph.derive import Derivation, Statement, derive
 from graph.ids import REGIONS, IdScheme
-from graph.reference import ReferenceData, read_sdg_indicator_iris
+from graph.reference import read_sdg_indicator_iris
 from graph.settings import Settings, get_settings
+from graph.store import write_exports
 from ontology.namespaces import DCTERMS, ILOKG, PROV, RDF, SKOS, VOID, XSD
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 SYNTHETIC_GRAPH = "graph/synthetic"
 DOCUMENTS_DIR = "documents"
 REGISTER_KEY = "synthetic-programme-register"
@@ -425,7 +426,7 @@ class _Generator:
     def derivations(self) -> Iterator[Derivation]:
         """The build's rules over seed and synthetic statements: the derivations the seed does not hold."""
         statements = [*self.seed.rule_statements, *self.rule_statements]
-        found = derive(statements, ReferenceData(), self.ids)
+        found = derive(statements)
         for item in found:
             item.iri = self.ids.resolve(f"derivation:{item.digest}").iri
         for item in found:
@@ -542,6 +543,7 @@ def generate(target: int, out_dir: Path, *, settings: Settings | None = None, rn
             "documents": {d.key: f"{DOCUMENTS_DIR}/{d.key}.txt" for d in generator.documents.values() if d.lines},
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_exports(staging / DATASET_FILE, staging)  # as `ilokg build` does: /export streams these files
         builds = out_dir / "builds"
         builds.mkdir(exist_ok=True)
         directory = builds / build_id

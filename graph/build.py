@@ -30,7 +30,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.curated import CuratedError, Row, read_curated
-from graph.derive import Derivation, derive
+from graph.derive import Derivation, Statement, derive
 from graph.evidence import SourceText, fold_space
 from graph.ids import INSTRUMENT_PATTERN, REGIONS, IdError, IdScheme, Resolved
 from graph.reference import ReferenceData, read_reference, read_sdg_indicator_iris
@@ -155,16 +155,6 @@ class GraphNames:
     @property
     def meta(self) -> URIRef:
         return URIRef(f"{self.base}graph/meta")
-
-
-@dataclass
-class Statement:
-    """An asserted triple and the evidence node that says where a document states it."""
-
-    triple: tuple[URIRef, URIRef, Node]
-    evidence: URIRef
-    document: str
-    where: str = ""  # the curated row (file:line) that states it; blank for reference data
 
 
 @dataclass
@@ -597,7 +587,7 @@ def build_dataset(settings: Settings) -> BuildOutput:
     if builder.problems:
         raise BuildError(builder.problems)
     builder.add_ontology()
-    derivations = derive(builder.statements, reference, builder.ids)
+    derivations = derive(builder.statements)
     builder.add_derivations(derivations)
     found = violations(builder.dataset, builder.ids)
     if found:
@@ -669,6 +659,9 @@ def write_build(output: BuildOutput, settings: Settings) -> BuildResult:
     staging = Path(tempfile.mkdtemp(prefix=f".{build_id}-", dir=builds))
     try:
         (staging / DATASET_FILE).write_bytes(content + meta_lines)
+        from graph.store import write_exports  # graph.store reads builds: imported here, not at the top
+
+        write_exports(staging / DATASET_FILE, staging)  # so that /export streams a file from the first request
         counts = dict(output.counts)
         counts[str(names.meta)] = len(output.dataset.graph(names.meta))
         manifest: dict[str, object] = {

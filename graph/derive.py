@@ -20,11 +20,17 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graph.ids import IdScheme
-from graph.reference import ReferenceData
 from ontology.namespaces import ILOKG, SDG_BASE, SKOS
 
-Premise = "URIRef | Derivation"
+
+@dataclass(frozen=True)
+class Statement:
+    """An asserted triple and the evidence node that says where a document states it."""
+
+    triple: tuple[URIRef, URIRef, Node]
+    evidence: URIRef
+    document: str
+    where: str = ""  # the curated row (file:line) that states it; blank for reference data
 
 
 @dataclass(eq=False)
@@ -39,9 +45,7 @@ class Derivation:
     @property
     def digest(self) -> str:
         """Stable id: the same triple from the same rule and premises is the same derivation."""
-        premise_ids = sorted(
-            str(p.triple) + str(p.rule) if isinstance(p, Derivation) else str(p) for p in self.premises
-        )
+        premise_ids = sorted(p.digest if isinstance(p, Derivation) else str(p) for p in self.premises)
         text = " ".join([*map(str, self.triple), str(self.rule), *premise_ids])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -65,14 +69,12 @@ def _targets_in_range(text: str) -> list[str]:
     return [f"{goal}.{number}" for number in range(int(start), int(end) + 1)]
 
 
-def derive(statements: Sequence[object], reference: ReferenceData, ids: IdScheme) -> list[Derivation]:
-    """Apply every rule to the stated links; returns derivations in a stable order."""
-    from graph.build import Statement  # the build module owns Statement; imported late to avoid a cycle
+def derive(statements: Sequence[Statement]) -> list[Derivation]:
+    """Apply every rule to the stated links (documents and reference data); derivations in a stable order."""
 
     by_predicate: dict[URIRef, list[tuple[URIRef, Node, URIRef]]] = defaultdict(list)
     broader: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)  # child -> [(parent, evidence)]
     for statement in statements:
-        assert isinstance(statement, Statement)
         subject, predicate, obj = statement.triple
         if predicate == SKOS.broader and isinstance(obj, URIRef):
             broader[subject].append((obj, statement.evidence))
@@ -133,5 +135,4 @@ def derive(statements: Sequence[object], reference: ReferenceData, ids: IdScheme
     for subject, target, premise in goal_premises:
         for goal, hierarchy in broader[target]:
             out.add((subject, ILOKG.servesGoal, goal), ILOKG.goalThroughTarget, [premise, hierarchy])
-    del ids  # the rules need no id lookups today; kept in the signature for rules over short ids
     return out.items
