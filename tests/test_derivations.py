@@ -77,3 +77,23 @@ def test_every_rule_used_is_declared_with_a_label(built_store: OxigraphStore) ->
     )
     assert {r["rule"].rsplit("#", 1)[1] for r in used} >= {"rangeExpansion", "goalThroughTarget"}
     assert all(r.get("label") for r in used), used
+
+
+def test_every_target_link_reaches_its_goal_with_its_own_derivation(built_store: OxigraphStore) -> None:
+    # Each derivation of a servesTarget link (there may be several of one link, from different premises)
+    # is the premise of a goalThroughTarget derivation of its own: none is lost or merged with another.
+    orphans = rows(
+        built_store,
+        """SELECT ?derivation WHERE {
+  ?derivation a ilokg:Derivation ; rdf:predicate ilokg:servesTarget .
+  FILTER NOT EXISTS { ?goal ilokg:rule ilokg:goalThroughTarget ; prov:wasDerivedFrom ?derivation }
+}""",
+    )
+    assert orphans == []
+    several = rows(
+        built_store,
+        """SELECT ?s ?o (COUNT(?d) AS ?n) WHERE {
+  ?d a ilokg:Derivation ; rdf:subject ?s ; rdf:predicate ilokg:servesTarget ; rdf:object ?o
+} GROUP BY ?s ?o HAVING (COUNT(?d) > 1)""",
+    )
+    assert several, "the seed build derives some target links in more than one way"
