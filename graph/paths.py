@@ -14,12 +14,14 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.ids import IdError, IdScheme
 from graph.questions import PROLOGUE, Ref, UnknownResource
 from graph.store import GraphStore
+
+if TYPE_CHECKING:  # networkx is imported when the first path index is built, not at service start
+    import networkx as nx
 
 FORWARD = "forward"
 BACKWARD = "backward"
@@ -163,6 +165,8 @@ class PathIndex:
             row["p"]["value"]: row["l"]["value"]
             for row in store.select(PROLOGUE + "SELECT ?p (SAMPLE(?x) AS ?l) WHERE { ?p rdfs:label ?x } GROUP BY ?p")
         }
+        import networkx as nx
+
         graph = nx.MultiDiGraph()
         for row in links:
             s, p, o = row["s"]["value"], row["p"]["value"], row["o"]["value"]
@@ -223,6 +227,8 @@ class PathIndex:
         return Path(len(nodes) - 1, [self._hop(a, b) for a, b in itertools.pairwise(nodes)])
 
     def _distances_to(self, target: str, cutoff: int) -> dict[str, int]:
+        import networkx as nx
+
         lengths: dict[str, int] = nx.single_source_shortest_path_length(self.undirected, target, cutoff=cutoff)
         return lengths
 
@@ -252,6 +258,8 @@ class PathIndex:
 
     def paths(self, source_id: str, target_id: str, max_length: int, limit: int) -> PathAnswer:
         """Shortest path and simple paths of up to `max_length` hops (at most `limit`, shortest first)."""
+        import networkx as nx
+
         source, target = self.resolve(source_id), self.resolve(target_id)
         to_target = self._distances_to(target, max_length)
         shortest: Path | None = None

@@ -263,12 +263,42 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
         self._closed = False
-        self.network_isolated = False
+        self._network_isolated = False
+        self._start_error: str | None = None
+        self._started = threading.Event()
         self.replaced = 0
-        started = [self._start() for _ in range(settings.query_workers)]
-        for worker in started:
-            self._await_ready(worker)
-            self._idle.put(worker)
+        # Workers start in the background, so the service is ready before them; a query that comes
+        # first waits for one within the queue bound (query_queue_s), as it would for a busy worker.
+        threading.Thread(target=self._start_all, name="ilokg-worker-start", daemon=True).start()
+
+    def _start_all(self) -> None:
+        try:
+            started = [self._start() for _ in range(self._settings.query_workers)]
+            for worker in started:
+                try:
+                    self._await_ready(worker)
+                except QueryFailed as error:
+                    log.error("%s", error)
+                    self._start_error = str(error)
+                    with self._lock:
+                        self._workers.discard(worker)
+                    continue
+                self._release(worker)
+        except Exception as error:  # the processes could not even be created
+            log.exception("the query workers could not start")
+            self._start_error = str(error)
+        finally:
+            self._started.set()
+
+    def wait_started(self, timeout_s: float = 60.0) -> bool:
+        """Wait until every worker of the first start is ready (or failed); True when they all are."""
+        return self._started.wait(timeout_s) and self._start_error is None
+
+    @property
+    def network_isolated(self) -> bool:
+        """Whether the workers left the network (known once they have started)."""
+        self._started.wait(60.0)
+        return self._network_isolated
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
@@ -293,7 +323,7 @@ class WorkerPool:
         except (EOFError, OSError) as error:
             worker.kill()
             raise QueryFailed(f"a query worker stopped while starting (exit code {worker.process.exitcode})") from error
-        self.network_isolated = bool(message[2])
+        self._network_isolated = bool(message[2])
 
     def _replace(self, worker: _Worker) -> None:
         """Kill `worker` and start another in the background, so the caller answers at once."""
@@ -331,6 +361,8 @@ class WorkerPool:
         if self._closed or not self._slots.acquire(blocking=False):
             raise QueryBusy(self._settings.max_concurrent_queries, retry_after)
         try:
+            if self._start_error is not None and not self.worker_pids():
+                raise QueryFailed(f"no query worker could start: {self._start_error}")
             try:
                 worker = self._idle.get(timeout=self._settings.query_queue_s)
             except queue.Empty as empty:

@@ -391,8 +391,9 @@ class OxigraphStore:
             # The build's own file holds exactly the quads of the store.
             yield from _file_chunks(self._build.dataset_file)
             return
-        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
-            # A build never changes, so its export is written once, while it is first streamed, then read back.
+        if media_type in FILED_EXPORTS:
+            # A build never changes: `ilokg build` writes these exports beside the dataset, and a build
+            # without them (an older one) gets each written while it is first streamed, then read back.
             cache = self._export_cache(rdf_format)
             if cache is not None and cache.is_file():
                 yield from _file_chunks(cache)
@@ -414,11 +415,20 @@ class OxigraphStore:
     def _export_cache(self, rdf_format: ox.RdfFormat) -> Path | None:
         if self._build is None:
             return None
-        return self._build.directory / "exports" / f"dataset.{rdf_format.file_extension}"
+        return export_file(self._build.directory, rdf_format)
 
     def _dump_graphs(self, rdf_format: ox.RdfFormat) -> Iterator[bytes]:
-        """Each graph dumped by Oxigraph's own serializer (no Python object per triple), streamed from a thread."""
-        prefixes = EXPORT_PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
+        """Dumped by Oxigraph's own serializer (no Python object per triple), streamed from a thread.
+
+        Triples formats get each graph in turn (their union); dataset formats get the dataset whole.
+        """
+        prefixes = EXPORT_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        if rdf_format.supports_datasets:
+
+            def dump_dataset(sink: _QueueWriter) -> None:
+                self._store.dump(sink, rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
+
+            return _streamed(dump_dataset)
         named = list(self._store.named_graphs())
         graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph(), *sorted(named, key=str)]
 
@@ -428,6 +438,31 @@ class OxigraphStore:
                 self._store.dump(sink, rdf_format, from_graph=graph, prefixes=prefixes)  # type: ignore[arg-type]
 
         return _streamed(dump)
+
+
+# Exports written once per build, beside its dataset file (N-Quads is the dataset file itself).
+FILED_EXPORTS = (TURTLE, N_TRIPLES, TRIG)
+EXPORTS_DIR = "exports"
+
+
+def export_file(build_directory: Path, rdf_format: ox.RdfFormat) -> Path:
+    """Where a build keeps its export in `rdf_format`."""
+    return build_directory / EXPORTS_DIR / f"dataset.{rdf_format.file_extension}"
+
+
+def write_exports(dataset_file: Path, build_directory: Path) -> None:
+    """Write the Turtle, N-Triples and TriG exports of a build's dataset file into build_directory/exports.
+
+    Run once when a build is written, so that every /export of it streams a file.
+    """
+    store = ox.Store()
+    store.bulk_load(path=str(dataset_file), format=ox.RdfFormat.N_QUADS)
+    writer = OxigraphStore(store, "")
+    (build_directory / EXPORTS_DIR).mkdir(exist_ok=True)
+    for media_type in FILED_EXPORTS:
+        rdf_format = _RDF_FORMATS[media_type]
+        for _ in _tee(writer._dump_graphs(rdf_format), export_file(build_directory, rdf_format)):
+            pass
 
 
 _STREAM_CHUNK = 1 << 16
