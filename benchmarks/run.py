@@ -755,7 +755,7 @@ def table(sizes: list[SizeResult]) -> str:
                 + " | ".join(cells)
                 + f" | {ratio(by_key.get((name, PEER)), ours)} | {overhead(ours, by_key.get((name, FLOOR)))} |"
             )
-        notes = [f"{t.system}, {t.query}: {t.note}" for t in size.timings if t.note]
+        notes = [f"{t.system}, {t.query}: {' '.join(t.note.split())}" for t in size.timings if t.note]
         if notes:
             lines.append("")
             lines.extend(f"- {note}" for note in notes)
