@@ -13,7 +13,6 @@ from typing import Any
 from graph.build import BuildError, build, build_dataset, current_build
 from graph.ids import IdScheme
 from graph.reference import read_sdg_indicator_iris
-from graph.remote import RemoteStoreError
 from graph.settings import Settings, get_settings
 from graph.store import (
     CSV,
@@ -25,6 +24,7 @@ from graph.store import (
     TURTLE,
     QueryForm,
     QuerySyntaxError,
+    RemoteStoreError,
     StoreUnavailable,
     connect,
 )

@@ -14,8 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.paths import PathBoundExceeded
 from graph.questions import UnknownResource
-from graph.remote import RemoteStoreError, RemoteTimeout
-from graph.store import StoreUnavailable
+from graph.store import RemoteStoreError, RemoteTimeout, StoreUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://w3id.org/ilokg/problems/"

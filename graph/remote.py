@@ -45,6 +45,8 @@ from graph.store import (
     QueryForm,
     QueryResult,
     QuerySyntaxError,
+    RemoteStoreError,
+    RemoteTimeout,
     StoreUnavailable,
     _ChunkWriter,
     query_form,
@@ -81,14 +83,6 @@ _STRINGS_AND_COMMENTS = re.compile(
 # How servers say they ran out of time (Virtuoso: SQL state S1T00, "Transaction timed out").
 _SERVER_TIMEOUT = re.compile(r"\bS1T00\b|timed? ?out|timeout", flags=re.IGNORECASE)
 _SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:-])", flags=re.IGNORECASE)
-
-
-class RemoteStoreError(RuntimeError):
-    """The SPARQL server answered with an error or with something that is not a SPARQL result."""
-
-
-class RemoteTimeout(RemoteStoreError):
-    """The SPARQL server did not answer within the deadline, or stopped the query at its own limit."""
 
 
 class NonPortableQuery(QuerySyntaxError):

@@ -54,7 +54,7 @@ _RDF_FORMATS = {
 # Turtle and TriG exports abbreviate with the ontology's prefixes (plus the SDG ones).
 EXPORT_PREFIXES = {**PREFIXES, "sdg": SDG_BASE}
 _EXPORT_BATCH = 20_000
-BUILD_ID_FILE = "ilokg-build-id"
+STORE_MARKER_FILE = "ilokg-store.json"
 # A SPARQL server holds the build id in a graph of its own (see graph/remote.py).
 BUILD_ID_GRAPH = "urn:ilokg:store"
 BUILD_ID_PREDICATE = "urn:ilokg:buildId"
@@ -75,6 +75,17 @@ class QueryForm(StrEnum):
 
 class QuerySyntaxError(ValueError):
     """The query does not parse; the message is the parser's."""
+
+
+class RemoteStoreError(RuntimeError):
+    """The SPARQL server answered with an error or with something that is not a SPARQL result.
+
+    Defined here, beside the other store errors, so that the service can name it without importing
+    the HTTP client that only a remote store needs."""
+
+
+class RemoteTimeout(RemoteStoreError):
+    """The SPARQL server did not answer within the deadline, or stopped the query at its own limit."""
 
 
 class StoreUnavailable(RuntimeError):
@@ -280,32 +291,33 @@ class OxigraphStore:
         """Open the store at `path`, (re)loading it when it does not hold `build`."""
         if build is None and not path.exists():
             raise StoreUnavailable(f"no store at {path} and no build to load into it; run `ilokg build` first")
-        held = _stored_build_id(path)
+        held, count = _read_marker(path)
         if build is not None and held != build.build_id:
             shutil.rmtree(path, ignore_errors=True)
             store = ox.Store(str(path))
             store.bulk_load(path=str(build.dataset_file), format=ox.RdfFormat.N_QUADS)
             store.optimize()
             store.flush()
-            # Written last: a store whose loading was cut short has no marker and is loaded again.
-            marker = path / BUILD_ID_FILE
-            marker.with_suffix(".tmp").write_text(build.build_id, encoding="utf-8")
-            marker.with_suffix(".tmp").replace(marker)
-            held = build.build_id
+            held, count = build.build_id, len(store)
+            _write_marker(path, held, count)
         else:
             store = ox.Store(str(path))
         if held is None:
             raise StoreUnavailable(f"the store at {path} holds no build; run `ilokg build` first")
-        return cls(store, held, build)
+        opened = cls(store, held, build)
+        opened._triple_count = count
+        return opened
 
     @classmethod
     def open_read_only(cls, path: Path) -> OxigraphStore:
         """Open an on-disk store that another process keeps (for query workers)."""
-        held = _stored_build_id(path)
+        held, count = _read_marker(path)
         store = ox.Store.read_only(str(path))
         if held is None:
             raise StoreUnavailable(f"the store at {path} holds no build")
-        return cls(store, held)
+        opened = cls(store, held)
+        opened._triple_count = count
+        return opened
 
     @property
     def build_id(self) -> str:
@@ -317,7 +329,7 @@ class OxigraphStore:
 
     def triple_count(self) -> int:
         # Counting scans the whole store (a quarter of a second at a million triples); a store holds one
-        # build and never changes, so count once.
+        # build and never changes, so count once (an on-disk store keeps the count in its marker).
         if self._triple_count is None:
             self._triple_count = len(self._store)
         return self._triple_count
@@ -592,11 +604,26 @@ class _ChunkWriter(io.RawIOBase):
             yield bytes(pending)
 
 
-def _stored_build_id(path: Path) -> str | None:
-    """The build an on-disk store holds, from the marker file beside its data (kept out of the graph,
-    so that users' queries over the union of all graphs see only the build's own triples)."""
-    marker = path / BUILD_ID_FILE
-    return marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
+def _read_marker(path: Path) -> tuple[str | None, int | None]:
+    """The build an on-disk store holds and its quad count, from the marker file beside its data.
+
+    Kept out of the graph, so that users' queries over the union of all graphs see only the build's
+    own quads. A store whose loading was cut short has no marker and is loaded again."""
+    marker = path / STORE_MARKER_FILE
+    if not marker.is_file():
+        return None, None
+    try:
+        content = json.loads(marker.read_text(encoding="utf-8"))
+        return str(content["build_id"]), int(content["quads"])
+    except (ValueError, KeyError, TypeError):
+        return None, None
+
+
+def _write_marker(path: Path, build_id: str, quads: int) -> None:
+    marker = path / STORE_MARKER_FILE
+    staging = marker.with_suffix(".tmp")
+    staging.write_text(json.dumps({"build_id": build_id, "quads": quads}), encoding="utf-8")
+    staging.replace(marker)
 
 
 def connect(settings: Settings) -> GraphStore:
