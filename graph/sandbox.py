@@ -51,6 +51,7 @@ from graph.store import (
     QueryResult,
     QuerySyntaxError,
     StoreUnavailable,
+    stored_build_id,
 )
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,9 @@ def materialise(build: BuildResult, data_dir: Path) -> Path:
     stores = data_dir / STORES_DIR
     target = stores / build.build_id
     if target.is_dir():
-        return target
+        if stored_build_id(target) == build.build_id:
+            return target
+        shutil.rmtree(target, ignore_errors=True)  # written by an older version, or not by us
     stores.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{build.build_id}-", dir=stores))
     try:

@@ -619,6 +619,11 @@ def _read_marker(path: Path) -> tuple[str | None, int | None]:
         return None, None
 
 
+def stored_build_id(path: Path) -> str | None:
+    """The build an on-disk store directory holds, if it is a complete store this code wrote."""
+    return _read_marker(path)[0]
+
+
 def _write_marker(path: Path, build_id: str, quads: int) -> None:
     marker = path / STORE_MARKER_FILE
     staging = marker.with_suffix(".tmp")

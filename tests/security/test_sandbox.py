@@ -7,14 +7,15 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import psutil
 import pytest
 
 from graph.guard import QueryRefused, RefusalReason
-from graph.sandbox import QueryBusy, QueryTimeout, SandboxedStore, _leave_network
+from graph.sandbox import STORES_DIR, QueryBusy, QueryTimeout, SandboxedStore, _leave_network, materialise
 from graph.settings import Settings
-from graph.store import SPARQL_JSON, OxigraphStore
+from graph.store import SPARQL_JSON, OxigraphStore, stored_build_id
 from tests.conftest import SessionBuild
 from tests.security.conftest import ConnectionRecorder
 
@@ -191,3 +192,16 @@ def test_settings_limits_are_used(sandbox: SandboxedStore) -> None:
     with pytest.raises(QueryRefused) as refused:
         sandbox.query(long_query)
     assert refused.value.reason is RefusalReason.TOO_LONG
+
+
+def test_a_leftover_store_directory_without_a_valid_marker_is_loaded_again(
+    session_build: SessionBuild, tmp_path: Path
+) -> None:
+    data_dir = tmp_path
+    leftover = data_dir / STORES_DIR / session_build.result.build_id
+    leftover.mkdir(parents=True)
+    (leftover / "ilokg-build-id").write_text(session_build.result.build_id)  # an older marker format
+    path = materialise(session_build.result, data_dir)
+    assert stored_build_id(path) == session_build.result.build_id
+    store = OxigraphStore.open_read_only(path)
+    assert store.triple_count() > 0
