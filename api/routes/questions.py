@@ -89,6 +89,11 @@ def _first_value(links: list[Link]) -> str | None:
     return next((link.value.value for link in links if link.value), None)
 
 
+def _members(graph: LoadedGraph, rdf_class: str, within: str | None = None) -> list[RefModel]:
+    """The things of a class (within a biennium, when given), as the list routes show them."""
+    return [RefModel.model_validate(r) for r in graph.catalogue.members(rdf_class, within=within)]
+
+
 # ---------------------------------------------------------------- the SDG target question
 
 
@@ -126,7 +131,7 @@ async def list_flagships(request: Request, graph: GraphDep) -> Response:
 
 
 def _list_flagships(graph: LoadedGraph) -> list[RefModel]:
-    return [RefModel.model_validate(r) for r in graph.catalogue.members(str(ILOKG.FlagshipProgramme))]
+    return _members(graph, str(ILOKG.FlagshipProgramme))
 
 
 @router.get(
@@ -189,7 +194,7 @@ async def list_instruments(request: Request, graph: GraphDep) -> Response:
 
 
 def _list_instruments(graph: LoadedGraph) -> list[RefModel]:
-    return [RefModel.model_validate(r) for r in graph.catalogue.members(str(ILOKG.Instrument))]
+    return _members(graph, str(ILOKG.Instrument))
 
 
 @router.get(
@@ -249,7 +254,7 @@ async def list_bienniums(request: Request, graph: GraphDep) -> Response:
 
 
 def _list_bienniums(graph: LoadedGraph) -> list[RefModel]:
-    return [RefModel.model_validate(r) for r in graph.catalogue.members(str(ILOKG.Biennium))]
+    return _members(graph, str(ILOKG.Biennium))
 
 
 @router.get(
@@ -267,10 +272,7 @@ async def get_biennium(
 
 def _get_biennium(graph: LoadedGraph, biennium: str) -> BienniumModel:
     iri = _biennium_iri(graph, biennium)
-    members = {
-        name: [RefModel.model_validate(r) for r in graph.catalogue.members(str(cls), within=iri)]
-        for name, (_, cls) in RESULT_KINDS.items()
-    }
+    members = {name: _members(graph, str(cls), within=iri) for name, (_, cls) in RESULT_KINDS.items()}
     return BienniumModel(
         biennium=RefModel.model_validate(graph.questions.ref(iri, graph.questions.labels({iri}).get(iri))), **members
     )
@@ -293,7 +295,7 @@ def _list_results(
     graph: LoadedGraph, biennium: str, kind: Literal["outcomes", "outputs", "indicators"]
 ) -> list[RefModel]:
     iri = _biennium_iri(graph, biennium)
-    return [RefModel.model_validate(r) for r in graph.catalogue.members(str(RESULT_KINDS[kind][1]), within=iri)]
+    return _members(graph, str(RESULT_KINDS[kind][1]), within=iri)
 
 
 @router.get(
@@ -363,7 +365,7 @@ async def list_sdg(request: Request, graph: GraphDep, kind: Literal["goals", "ta
 
 
 def _list_sdg(graph: LoadedGraph, kind: Literal["goals", "targets", "indicators"]) -> list[RefModel]:
-    return [RefModel.model_validate(r) for r in graph.catalogue.members(str(SDG_KINDS[kind][1]))]
+    return _members(graph, str(SDG_KINDS[kind][1]))
 
 
 @router.get(
