@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.ids import IdError
-from graph.questions import PROLOGUE, EvidenceItem, Questions, Ref
+from graph.questions import PROLOGUE, EvidenceItem, Questions, Ref, binding_value
 from graph.store import Binding
 from ontology.namespaces import ILOKG, SDG_BASE, SDGO, SKOS
 
@@ -165,11 +165,6 @@ class Flow:
     links: list[FlowLink]
 
 
-def _value(row: Binding, name: str) -> str | None:
-    term = row.get(name)
-    return term["value"] if term else None
-
-
 def _fold(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -202,8 +197,8 @@ class Overview:
             + """SELECT ?created ?triples WHERE { ?dataset a void:Dataset ; dcterms:created ?created .
   OPTIONAL { ?dataset void:triples ?triples } } ORDER BY DESC(?created) LIMIT 1"""
         )
-        created = _value(rows[0], "created") if rows else None
-        triples = _value(rows[0], "triples") if rows else None
+        created = binding_value(rows[0], "created") if rows else None
+        triples = binding_value(rows[0], "triples") if rows else None
         return BuildInfo(self.store.build_id, created, int(triples) if triples else None)
 
     def documents(self) -> list[SourceDocumentInfo]:
@@ -230,10 +225,10 @@ class Overview:
             title=row["title"]["value"],
             file_name=row["file"]["value"],
             line_count=int(row["lines"]["value"]),
-            sha256=_value(row, "sha"),
-            symbol=_value(row, "symbol"),
-            issued=_value(row, "issued"),
-            publisher=_value(row, "publisher"),
+            sha256=binding_value(row, "sha"),
+            symbol=binding_value(row, "symbol"),
+            issued=binding_value(row, "issued"),
+            publisher=binding_value(row, "publisher"),
             statements=int(row["statements"]["value"]),
         )
 
@@ -268,12 +263,12 @@ class Overview:
                 document=document.ref,
                 line=int(row["line"]["value"]),
                 quote=row["quote"]["value"],
-                note=_value(row, "note"),
+                note=binding_value(row, "note"),
             )
             links.append(
                 StatedLink(
                     subject=self.questions.ref(row["s"]["value"], names.get(row["s"]["value"])),
-                    predicate=Ref(row["p"]["value"], None, _value(row, "plabel") or _local(row["p"]["value"])),
+                    predicate=Ref(row["p"]["value"], None, binding_value(row, "plabel") or _local(row["p"]["value"])),
                     object=self.questions.ref(obj["value"], names.get(obj["value"])) if obj["type"] == "uri" else None,
                     value=obj["value"] if obj["type"] != "uri" else None,
                     evidence=evidence,

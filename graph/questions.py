@@ -81,7 +81,8 @@ class FlagshipsForTarget:
     derived_only: list[FlagshipAnswer]
 
 
-def _value(row: Binding, name: str) -> str | None:
+def binding_value(row: Binding, name: str) -> str | None:
+    """The value of a variable of a SPARQL JSON row, or None when it is unbound."""
     term = row.get(name)
     return term["value"] if term else None
 
@@ -144,10 +145,10 @@ class Questions:
     def _evidence_item(self, row: Binding) -> EvidenceItem:
         return EvidenceItem(
             iri=row["evidence"]["value"],
-            document=self.ref(row["document"]["value"], _value(row, "title")),
+            document=self.ref(row["document"]["value"], binding_value(row, "title")),
             line=int(row["line"]["value"]),
             quote=row["quote"]["value"],
-            note=_value(row, "note"),
+            note=binding_value(row, "note"),
         )
 
     def derivations_for(self, subject: str | None, predicate: str, obj: str) -> list[tuple[str, DerivationItem]]:
@@ -202,7 +203,7 @@ class Questions:
             if source is not None:
                 premise.evidence = EvidenceItem(
                     iri=premise.iri,
-                    document=self.ref(source["document"]["value"], _value(source, "title")),
+                    document=self.ref(source["document"]["value"], binding_value(source, "title")),
                     line=int(source["line"]["value"]),
                     quote=source["quote"]["value"],
                 )
