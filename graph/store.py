@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import queue
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -259,8 +260,6 @@ def query_form(sparql: str) -> QueryForm:
 
 def _graph_form(sparql: str) -> QueryForm:
     # CONSTRUCT and DESCRIBE both return triples; the keyword after the prologue tells them apart.
-    import re
-
     text = re.sub(r"#[^\n]*", " ", sparql)
     text = re.sub(r"<[^>]*>", "<>", text)
     match = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", text, flags=re.IGNORECASE)
