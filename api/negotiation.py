@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from graph.store import (
     CSV,
@@ -161,3 +162,17 @@ def wants_html(accept: str | None) -> bool:
         return negotiate(accept, offers) == HTML
     except NotAcceptable:
         return False
+
+
+# JSON bodies are described as JSON for OpenAPI (clients and schema checkers parse them); every
+# other format is text.
+_JSON_BODY_SCHEMAS: dict[str, dict[str, Any]] = {
+    "application/sparql-results+json": {"type": "object"},
+    "application/ld+json": {"type": ["object", "array"]},
+    "application/json": {"type": "object"},
+}
+
+
+def body_content(media_types: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The OpenAPI `content` of a response that may come in any of `media_types`."""
+    return {m: {"schema": _JSON_BODY_SCHEMAS.get(m, {"type": "string"})} for m in media_types}

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from api.negotiation import DATASET_OFFERS, FORMAT_NAMES, NotAcceptable, negotiate
+from api.negotiation import DATASET_OFFERS, FORMAT_NAMES, NotAcceptable, body_content, negotiate
 from api.problems import Problem, problem_doc
 from api.routes.dependencies import LoadedGraph, get_graph
 
@@ -41,7 +41,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
         304: {"description": "Not modified: the If-None-Match ETag is the current build's"},
         200: {
             "description": "The dataset",
-            "content": {offer.media_type: {"schema": {"type": "string"}} for offer in DATASET_OFFERS},
+            "content": body_content(offer.media_type for offer in DATASET_OFFERS),
         },
     },
     response_class=Response,

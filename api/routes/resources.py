@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.negotiation import FORMAT_NAMES, GRAPH_OFFERS, HTML, NotAcceptable, negotiate, wants_html
+from api.negotiation import FORMAT_NAMES, GRAPH_OFFERS, HTML, NotAcceptable, body_content, negotiate, wants_html
 from api.problems import Problem, problem_doc
 from api.routes.dependencies import LoadedGraph, get_graph
 from graph.guard import is_iri
@@ -24,7 +24,7 @@ GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 TEMPLATES = Jinja2Templates(directory=FilePath(__file__).resolve().parent.parent / "templates")
 RESOURCE_TEMPLATE = "resource.html"
 
-_CONTENT = {HTML: {"schema": {"type": "string"}}} | {o.media_type: {"schema": {"type": "string"}} for o in GRAPH_OFFERS}
+_CONTENT = body_content([HTML, *(o.media_type for o in GRAPH_OFFERS)])
 _RESPONSES = {**problem_doc(404, 406), 200: {"description": "The resource as HTML or RDF", "content": _CONTENT}}
 
 

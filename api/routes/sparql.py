@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, NotAcceptable, negotiate
+from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, NotAcceptable, body_content, negotiate
 from api.problems import Problem, problem_doc
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from graph.guard import check_query
@@ -25,7 +25,7 @@ SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 TEXT_TYPES = ("text/", "application/sparql-results+", "application/n-triples", "application/ld+json")
 
-_RESULT_CONTENT = {offer.media_type: {"schema": {"type": "string"}} for offer in (*SOLUTION_OFFERS, *GRAPH_OFFERS)}
+_RESULT_CONTENT = body_content(offer.media_type for offer in (*SOLUTION_OFFERS, *GRAPH_OFFERS))
 _RESPONSES = {
     **problem_doc(400, 403, 406, 413, 415),
     200: {"description": "The query result (or, with no query, the service description)", "content": _RESULT_CONTENT},

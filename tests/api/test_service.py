@@ -84,3 +84,31 @@ def test_openapi_lists_every_route_with_a_response_schema(client: httpx.Client) 
     schemas = document["components"]["schemas"]
     for model in ("FlagshipModel", "FlagshipsForTargetModel", "PathAnswerModel", "ProblemDetail", "SdgModel"):
         assert model in schemas
+
+
+def test_openapi_describes_json_bodies_as_json_and_they_are(client: httpx.Client) -> None:
+    # A JSON-LD export, a JSON-LD resource and SPARQL JSON results: each declared with a JSON schema
+    # that the body actually satisfies (a client or schema checker parses them as JSON).
+    document = client.get("/openapi.json").json()
+    cases = [
+        ("/export", "get", "application/ld+json", client.get("/export", params={"format": "jsonld"})),
+        (
+            "/id/{kind}/{local}",
+            "get",
+            "application/ld+json",
+            client.get("/id/flagship/ipec-plus", params={"format": "jsonld"}),
+        ),
+        (
+            "/sparql",
+            "get",
+            "application/sparql-results+json",
+            client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}),
+        ),
+    ]
+    json_types = {"object": dict, "array": list}
+    for path, method, media_type, response in cases:
+        assert response.status_code == 200, (path, response.text[:200])
+        declared = document["paths"][path][method]["responses"]["200"]["content"][media_type]["schema"]
+        allowed = declared["type"] if isinstance(declared["type"], list) else [declared["type"]]
+        assert "string" not in allowed, path
+        assert isinstance(response.json(), tuple(json_types[t] for t in allowed)), path
