@@ -12,35 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.pages import ALL_PAGES
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 VNU_JAR = PROJECT_DIR / "web" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
-# Every kind of page: home, editor, search, question, documents, flow, path, and a resource page of each kind.
-PAGES = {
-    "home": "/",
-    "editor": "/query",
-    "search": "/search?q=child+labour",
-    "search-empty": "/search",
-    "answer": "/questions/flagships-for-target?target=8.7",
-    "documents": "/documents",
-    "document": "/documents/gb325-pol7",
-    "reference-list": "/documents/sdg-targets",
-    "flow": "/flow",
-    "flow-goals": "/flow?level=goal&flagship=ipec-plus&derived=false",
-    "path": "/path?from=ipec-plus&to=sdg:16.2",
-    "path-form": "/path",
-    "flagship": "/id/flagship/ipec-plus",
-    "instrument": "/id/instrument/C182",
-    "outcome": "/id/outcome/2022-23/7",
-    "output": "/id/output/2022-23/7.1",
-    "pb-indicator": "/id/indicator/2020-21/7.1.2",
-    "sdg-goal": "/resources/sdg:8",
-    "sdg-target": "/resources/sdg:8.7",
-    "sdg-indicator": "/resources/sdg:8.7.1",
-    "source-document": "/id/document/gb325-pol7",
-    "partner": "/id/organization/alliance-8-7",
-    "not-found": "/documents/no-such-document",
-}
+PAGES = ALL_PAGES
 
 
 @pytest.fixture(scope="module")
