@@ -9,32 +9,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from api.pages import install_pages
+from api.lifecycle import close_graph, listen_for_reload, load_graph
+from api.pages import install_pages, problem_page
 from api.problems import install_problem_handlers
 from api.routes import export, health, paths, questions, resources, sparql
-from api.routes.dependencies import GraphHolder, LoadedGraph
-from api.security import close_graph, install_security, listen_for_reload
-from graph.build import BuildError, build, current_build
-from graph.ids import IdScheme
-from graph.reference import read_sdg_indicator_iris
-from graph.sandbox import sandbox_store
+from api.routes.dependencies import GraphHolder
+from api.security import install_security
+from graph.build.seeds import BuildError
 from graph.settings import Settings, get_settings
-from graph.store import GraphStore, OxigraphStore, StoreUnavailable, connect
+from graph.store.base import GraphStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
-
-
-def load_graph(settings: Settings, store: GraphStore | None = None) -> LoadedGraph:
-    """Open the store of the current build (building one first when there is none)."""
-    if store is None:
-        if settings.store_kind != "sparql" and current_build(settings.data_dir) is None:
-            log.warning("no build in the data directory yet: building the graph from the seeds")
-            build(settings)
-        store = connect(settings)
-        if isinstance(store, OxigraphStore) and settings.sandbox_queries:
-            store = sandbox_store(store, settings)  # users' SPARQL runs in killable workers
-    ids = IdScheme(settings.base_iri, read_sdg_indicator_iris(settings.seeds_dir))
-    return LoadedGraph.open(store, ids, settings)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -66,7 +51,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.state.settings = settings
     app.state.graph = holder
-    install_problem_handlers(app)
+    install_problem_handlers(app, problem_page)
     install_security(app, settings)
     for area in (health, sparql, questions, paths, resources, export):
         app.include_router(area.router)

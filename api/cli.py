@@ -10,24 +10,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from graph.build import BuildError, build, build_dataset, current_build
+from graph.build.directory import build, current_build, finish
+from graph.build.reference import read_sdg_indicator_iris
+from graph.build.seeds import BuildError, build_dataset
 from graph.ids import IdScheme
-from graph.reference import read_sdg_indicator_iris
 from graph.settings import Settings, get_settings
-from graph.store import (
-    CSV,
-    JSON_LD,
-    N_QUADS,
-    N_TRIPLES,
-    SPARQL_JSON,
-    TRIG,
-    TURTLE,
-    QueryForm,
-    QuerySyntaxError,
-    RemoteStoreError,
-    StoreUnavailable,
-    connect,
-)
+from graph.store.base import QuerySyntaxError, RemoteStoreError, StoreUnavailable
+from graph.store.connection import connect
+from graph.store.formats import CSV, JSON_LD, N_QUADS, N_TRIPLES, SPARQL_JSON, TRIG, TURTLE
+from graph.store.reader import Limits, QueryForm, QueryRefused, dataset_of, read_query
 
 EXPORT_FORMATS = {"turtle": TURTLE, "trig": TRIG, "nquads": N_QUADS, "ntriples": N_TRIPLES, "jsonld": JSON_LD}
 QUESTIONS = ("flagships-for-target",)
@@ -48,7 +39,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     settings = _settings(args)
     result = build(settings)
     print(
-        f"build {result.build_id}: {result.manifest['triples']} triples, "
+        f"build {result.build_id}: {result.triples} triples ({result.quads} in named graphs), "
         f"{result.manifest['statements']} stated links, {result.manifest['derivations']} derived links"
     )
     print(f"written to {result.directory}")
@@ -60,7 +51,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.file:
         from rdflib import Dataset
 
-        from graph.shapes import validate
+        from graph.build.shapes import validate
 
         dataset = Dataset()
         dataset.parse(args.file, format=args.format)
@@ -71,10 +62,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             return 1
         print(f"{args.file}: conforms to the shapes ({len(dataset)} quads)")
         return 0
-    output = build_dataset(settings)
+    finished = finish(build_dataset(settings), settings)
     print(
-        f"the seeds build: {sum(output.counts.values())} triples, {len(output.statements)} stated links "
-        f"with evidence found in their documents, {len(output.derivations)} derived links; shapes conform"
+        f"the seeds build: {finished.triples} triples ({finished.quads} in named graphs), {finished.statements} "
+        f"stated links with evidence found in their documents, {finished.derivations} derived links; shapes conform"
     )
     return 0
 
@@ -83,16 +74,15 @@ def cmd_query(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = connect(settings)
     sparql = args.sparql if args.sparql != "-" else sys.stdin.read()
-    if args.format == "table":
-        from graph.store import query_form
-
-        if query_form(sparql) == QueryForm.SELECT:
-            rows = store.select(sparql)
-            _print_table(rows)
-            return 0
-    media = {"json": SPARQL_JSON, "csv": CSV, "table": None}[args.format]
-    result = store.query(sparql, media)
-    sys.stdout.buffer.write(result.body)
+    read = read_query(sparql, Limits(settings.max_query_length, settings.max_query_depth))
+    dataset = dataset_of(read, None, store.graph_names())
+    if args.format == "table" and read.form == QueryForm.SELECT:
+        rows = json.loads(store.query(read, dataset, SPARQL_JSON).body)["results"]["bindings"]
+        _print_table(rows)
+        return 0
+    graph_form = read.form is not None and read.form.returns_graph
+    media = {"json": SPARQL_JSON, "csv": CSV, "table": TURTLE if graph_form else SPARQL_JSON}[args.format]
+    sys.stdout.buffer.write(store.query(read, dataset, media).body)
     return 0
 
 
@@ -122,7 +112,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from graph.questions import Questions
+    from graph.read.questions import Questions
 
     settings = _settings(args)
     store = connect(settings)
@@ -167,7 +157,7 @@ def _print_derivation(derivation: Any, indent: str) -> None:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from graph.remote import Endpoints, RemoteSparqlStore, load_build
+    from graph.store.remote import Endpoints, RemoteSparqlStore, load_build
 
     settings = _settings(args)
     current = current_build(settings.data_dir)
@@ -182,14 +172,16 @@ def cmd_load(args: argparse.Namespace) -> int:
     for graph, count in report.graphs.items():
         print(f"loaded {graph}: {count} triples")
     held = RemoteSparqlStore(endpoints)
-    expected = sum(report.graphs.values())
-    if held.build_id != current.build_id or held.triple_count() != expected:
+    counts = held.counts()
+    if held.build_id != current.build_id or (counts.triples, counts.quads) != (current.triples, current.quads):
         raise RemoteStoreError(
-            f"after loading, {endpoints.query_url} reports build {held.build_id} with {held.triple_count()} "
-            f"triples instead of build {current.build_id} with {expected}"
+            f"after loading, {endpoints.query_url} reports build {held.build_id} with {counts.triples} triples "
+            f"({counts.quads} in named graphs) instead of build {current.build_id} with {current.triples} "
+            f"({current.quads})"
         )
     print(
-        f"{endpoints.query_url} now holds build {current.build_id}: {expected} triples in {len(report.graphs)} graphs"
+        f"{endpoints.query_url} now holds build {current.build_id}: {current.triples} triples "
+        f"({current.quads} in {len(report.graphs)} named graphs)"
     )
     return 0
 
@@ -269,6 +261,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ilokg: {error}", file=sys.stderr)
         print("the last good build is still current", file=sys.stderr)
         return 1
+    except QueryRefused as error:
+        print(f"ilokg: {error.message}", file=sys.stderr)
+        return 2
     except (QuerySyntaxError, StoreUnavailable) as error:
         print(f"ilokg: {error}", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.store import (
+from graph.store.formats import (
     CSV,
     JSON_LD,
     N_QUADS,
@@ -124,10 +124,30 @@ def parse_accept(header: str) -> list[MediaRange]:
     return ranges
 
 
+def _q_of(offer: Offer, ranges: list[MediaRange]) -> tuple[float, int, int] | None:
+    """How much the client wants `offer`: (q, specificity, -position) of the range that decides, or None.
+
+    A range naming the type exactly decides (its canonical name or an alias clients use for it; the canonical
+    name first); otherwise the most specific wildcard that matches the canonical name decides, so `text/*`
+    never reaches a format through an alias such as text/javascript (RFC 9110, section 12.5.1).
+    """
+    for names in ((offer.media_type,), offer.aliases):
+        exact = [r for r in ranges if r.specificity == 2 and any(r.matches(name) for name in names)]
+        if exact:
+            decisive = max(exact, key=lambda r: (r.q, -r.position))
+            return (decisive.q, 2, -decisive.position)
+    wildcards = [r for r in ranges if r.specificity < 2 and r.matches(offer.media_type)]
+    if not wildcards:
+        return None
+    decisive = max(wildcards, key=lambda r: (r.specificity, -r.position))
+    return (decisive.q, decisive.specificity, -decisive.position)
+
+
 def negotiate(accept: str | None, offers: Sequence[Offer]) -> str:
     """The media type to send: the offer the client prefers most (by q, then specificity, then its order).
 
-    No Accept header (or an empty one) means anything: the first offer. NotAcceptable when nothing fits.
+    No Accept header (or an empty one) means anything: the first offer. A type with q=0 is never sent.
+    NotAcceptable when nothing fits.
     """
     if not accept or not accept.strip():
         return offers[0].media_type
@@ -137,25 +157,25 @@ def negotiate(accept: str | None, offers: Sequence[Offer]) -> str:
     best: tuple[float, int, int, int] | None = None
     chosen: str | None = None
     for offer_rank, offer in enumerate(offers):
-        for name in offer.names():
-            # The most specific range that matches a name decides its q (RFC 9110, 12.5.1).
-            matching = [r for r in ranges if r.matches(name)]
-            if not matching:
-                continue
-            decisive = max(matching, key=lambda r: (r.specificity, -r.position))
-            if decisive.q <= 0:
-                continue
-            score = (decisive.q, decisive.specificity, -decisive.position, -offer_rank)
-            if best is None or score > best:
-                best, chosen = score, offer.media_type
+        wanted = _q_of(offer, ranges)
+        if wanted is None or wanted[0] <= 0:
+            continue
+        score = (*wanted, -offer_rank)
+        if best is None or score > best:
+            best, chosen = score, offer.media_type
     if chosen is None:
         raise NotAcceptable(accept, offers)
     return chosen
 
 
 def wants_html(accept: str | None) -> bool:
-    """Whether a browser asks for a page: text/html is acceptable and at least as wanted as any RDF type."""
+    """Whether a browser asks for a page: it names text/html and wants it at least as much as any RDF type.
+
+    `*/*` alone (curl, HTTP libraries) is not a browser: it gets data, not a page."""
     if not accept:
+        return False
+    named = [r for r in parse_accept(accept) if (r.type, r.subtype) in (("text", "html"), ("application", "xhtml+xml"))]
+    if not any(r.q > 0 for r in named):
         return False
     offers = (Offer(HTML, ("application/xhtml+xml",)), *GRAPH_OFFERS)
     try:

@@ -5,6 +5,7 @@ the editor are scripts from /static (installed from the npm registry at build ti
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -15,14 +16,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
+from api.links import local_href
 from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS
+from api.problems import Problem
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from api.routes.models import EvidenceModel, RefModel
-from api.routes.resources import local_href
-from graph.overview import Flow, Overview, SearchTextError
-from graph.paths import PathBoundExceeded
-from graph.questions import PROLOGUE, Ref, UnknownResource
-from graph.resources import ResourceDescription
+from graph.queries import PROLOGUE
+from graph.read.overview import Flow, Overview, SearchTextError
+from graph.read.paths import PathBoundExceeded
+from graph.read.questions import Ref, UnknownResource
+from graph.read.resources import ResourceDescription
 from graph.settings import Settings
 from ontology.namespaces import ILOKG, SKOS
 
@@ -126,7 +129,7 @@ def overview(request: Request, graph: LoadedGraph, settings: Settings) -> Overvi
 
 def page_href(graph: LoadedGraph, ref: Ref) -> str:
     """Where a person reads about `ref` on this service."""
-    return local_href(graph, ref.iri)
+    return local_href(graph.ids, ref.iri)
 
 
 def document_key(ref: Ref) -> str:
@@ -157,6 +160,13 @@ def render(
 
 def _problem_page(request: Request, graph: LoadedGraph | None, status: int, title: str, detail: str) -> HTMLResponse:
     return render(request, graph, "problem.html", {"title": title, "detail": detail}, status_code=status)
+
+
+def problem_page(request: Request, problem: Problem) -> HTMLResponse:
+    """An error as a page, for a browser (the service's error table decides status and words)."""
+    graph: LoadedGraph | None = request.app.state.graph.current
+    title = problem.title or HTTPStatus(problem.status).phrase
+    return _problem_page(request, graph, problem.status, title, problem.detail)
 
 
 # ---------------------------------------------------------------- home and search

@@ -1,8 +1,10 @@
-"""Every error as an RFC 9457 problem: application/problem+json with type, title, status and detail."""
+"""Every error as an RFC 9457 problem, mapped in one table: application/problem+json for programs, an HTML page
+for a browser. Every error response says `Cache-Control: no-store`."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -11,13 +13,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
-from graph.paths import PathBoundExceeded
-from graph.questions import UnknownResource
-from graph.store import RemoteStoreError, RemoteTimeout, StoreUnavailable
+from api.negotiation import wants_html
+from graph.read.paths import PathBoundExceeded
+from graph.read.questions import UnknownResource
+from graph.store.base import QuerySyntaxError, RemoteStoreError, RemoteTimeout, StoreUnavailable
+from graph.store.reader import QueryRefused, RefusalReason
+from graph.store.sandbox import QueryBusy, QueryFailed, QueryTimeout
+from graph.terms import InvalidTerm
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://w3id.org/ilokg/problems/"
+ERROR_HEADERS = {"Cache-Control": "no-store"}
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +44,12 @@ class ProblemDetail(BaseModel):
 
 
 class Problem(Exception):
-    """Raise to answer with a problem; `kind` names it under PROBLEM_TYPE_BASE."""
+    """An error answered as a problem; `kind` names it under PROBLEM_TYPE_BASE (None: about:blank)."""
 
     def __init__(
         self,
         status: int,
-        kind: str,
+        kind: str | None,
         detail: str,
         *,
         title: str | None = None,
@@ -52,34 +60,97 @@ class Problem(Exception):
         self.status = status
         self.kind = kind
         self.detail = detail
-        self.title = title or HTTPStatus(status).phrase
-        self.headers = headers
+        self.title = title
+        self.headers = headers or {}
         self.extra = extra
 
 
-def problem_response(
-    request: Request | None,
-    status: int,
-    detail: str,
-    *,
-    kind: str | None = None,
-    title: str | None = None,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> JSONResponse:
-    """A problem+json response."""
-    body = ProblemDetail(
-        type=PROBLEM_TYPE_BASE + kind if kind else "about:blank",
-        title=title or HTTPStatus(status).phrase,
-        status=status,
-        detail=detail,
-        instance=request.url.path if request is not None else None,
-        **extra,
-    )
-    return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers
+# Refusals of the reader: updates are 403 like the rest of the read-only endpoint, the others 400.
+_REFUSAL_STATUS = {RefusalReason.UPDATE: 403}
+
+
+def _refused(error: QueryRefused) -> Problem:
+    return Problem(_REFUSAL_STATUS.get(error.reason, 400), error.reason.value, error.message)
+
+
+def _retry(seconds: float) -> dict[str, str]:
+    return {"Retry-After": str(max(1, round(seconds)))}
+
+
+def _validation(error: RequestValidationError) -> Problem:
+    errors = [
+        {"parameter": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in error.errors()
+    ]
+    detail = "; ".join(_validation_detail(e) for e in error.errors()) or "the request is invalid"
+    return Problem(422, "invalid-parameter", detail, errors=errors)
+
+
+def _validation_detail(error: dict[str, Any]) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body"))
+    return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid"))
+
+
+def _http(error: StarletteHTTPException, request: Request) -> Problem:
+    detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+    if error.status_code == 404 and detail == "Not Found":
+        detail = f"there is no page or route {request.url.path}; the routes are listed at /docs and /openapi.json"
+    elif error.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    return Problem(error.status_code, None, detail, headers=dict(getattr(error, "headers", None) or {}))
+
+
+# The one table: each kind of error, and the problem it is answered with (the most specific class first).
+ERROR_TABLE: list[tuple[type[Exception], Callable[[Any, Request], Problem]]] = [
+    (Problem, lambda e, _: e),
+    (QueryRefused, lambda e, _: _refused(e)),
+    (QuerySyntaxError, lambda e, _: Problem(400, "query-syntax", f"the query does not parse: {e}")),
+    (QueryTimeout, lambda e, _: Problem(503, "query-timeout", str(e), headers=_retry(e.deadline_s))),
+    (QueryBusy, lambda e, _: Problem(503, "busy", str(e), headers=_retry(e.retry_after_s))),
+    (QueryFailed, lambda e, _: Problem(422, "query-failed", str(e))),
+    (InvalidTerm, lambda e, _: Problem(400, "invalid-iri", str(e))),
+    (UnknownResource, lambda e, _: Problem(404, "unknown-resource", str(e.args[0] if e.args else e))),
+    (PathBoundExceeded, lambda e, _: Problem(422, "bound-exceeded", str(e), bound=e.limit)),
+    (StoreUnavailable, lambda e, _: Problem(503, "store-unavailable", str(e), headers=_retry(30))),
+    # The SPARQL server behind the service (ILOKG_STORE_KIND=sparql) ran out of time, or failed.
+    (RemoteTimeout, lambda e, _: Problem(504, "query-timeout", str(e))),
+    (RemoteStoreError, lambda e, _: Problem(502, "store-error", str(e))),
+    (RequestValidationError, lambda e, _: _validation(e)),
+    (StarletteHTTPException, _http),
+]
+
+
+def problem_for(error: Exception, request: Request) -> Problem:
+    """The problem an error is answered with (500 for what the table does not name)."""
+    for kind, make in ERROR_TABLE:
+        if isinstance(error, kind):
+            return make(error, request)
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+    return Problem(
+        500,
+        "internal-error",
+        "the service failed to answer this request; it has been logged. Try again, or report the request",
     )
 
+
+def problem_response(request: Request | None, found: Problem) -> JSONResponse:
+    """A problem as application/problem+json."""
+    body = ProblemDetail(
+        type=PROBLEM_TYPE_BASE + found.kind if found.kind else "about:blank",
+        title=found.title or HTTPStatus(found.status).phrase,
+        status=found.status,
+        detail=found.detail,
+        instance=request.url.path if request is not None else None,
+        **found.extra,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=found.status,
+        media_type=PROBLEM_JSON,
+        headers={**ERROR_HEADERS, **found.headers},
+    )
+
+
+HtmlRenderer = Callable[[Request, Problem], Response]
 
 # Responses every route may give, for the OpenAPI document.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -96,74 +167,19 @@ def problem_doc(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
-def _validation_detail(error: dict[str, Any]) -> str:
-    where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body"))
-    return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid"))
+def install_problem_handlers(app: FastAPI, render_html: HtmlRenderer | None = None) -> None:
+    """Answer every error through ERROR_TABLE: an HTML page when a browser asks for one, else problem+json."""
 
+    async def on_error(request: Request, error: Exception) -> Response:
+        found = problem_for(error, request)
+        if render_html is not None and wants_html(request.headers.get("accept")):
+            page = render_html(request, found)
+            for name, value in {**ERROR_HEADERS, **found.headers}.items():
+                page.headers[name] = value
+            return page
+        return problem_response(request, found)
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Answer every error (ours, HTTP, validation and unexpected ones) as problem+json."""
-
-    async def on_problem(request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, Problem)
-        return problem_response(
-            request,
-            error.status,
-            error.detail,
-            kind=error.kind,
-            title=error.title,
-            headers=error.headers,
-            **error.extra,
-        )
-
-    async def on_http(request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, StarletteHTTPException)
-        detail = error.detail if isinstance(error.detail, str) else str(error.detail)
-        if error.status_code == 404 and detail == "Not Found":
-            detail = f"there is no route {request.url.path}; the routes are listed at /docs and /openapi.json"
-        elif error.status_code == 405:
-            detail = f"{request.method} is not allowed on {request.url.path}"
-        return problem_response(request, error.status_code, detail, headers=getattr(error, "headers", None))
-
-    async def on_validation(request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, RequestValidationError)
-        errors = [
-            {"parameter": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
-            for e in error.errors()
-        ]
-        detail = "; ".join(_validation_detail(e) for e in error.errors()) or "the request is invalid"
-        return problem_response(request, 422, detail, kind="invalid-parameter", errors=errors)
-
-    async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return problem_response(
-            request,
-            500,
-            "the service failed to answer this request; it has been logged. Try again, or report the request",
-            kind="internal-error",
-        )
-
-    async def on_unknown(request: Request, error: Exception) -> JSONResponse:
-        return problem_response(request, 404, str(error.args[0] if error.args else error), kind="unknown-resource")
-
-    async def on_too_wide(request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, PathBoundExceeded)
-        return problem_response(request, 400, str(error), kind="search-too-wide", bound=error.limit)
-
-    async def on_store_unavailable(request: Request, error: Exception) -> JSONResponse:
-        return problem_response(request, 503, str(error), kind="store-unavailable", headers={"Retry-After": "30"})
-
-    async def on_remote_store(request: Request, error: Exception) -> JSONResponse:
-        # The SPARQL server behind the service (ILOKG_STORE_KIND=sparql) failed or ran out of time.
-        if isinstance(error, RemoteTimeout):
-            return problem_response(request, 504, str(error), kind="query-timeout")
-        return problem_response(request, 502, str(error), kind="store-error")
-
-    app.add_exception_handler(StoreUnavailable, on_store_unavailable)
-    app.add_exception_handler(RemoteStoreError, on_remote_store)
-    app.add_exception_handler(Problem, on_problem)
-    app.add_exception_handler(UnknownResource, on_unknown)
-    app.add_exception_handler(PathBoundExceeded, on_too_wide)
-    app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(Exception, on_unexpected)
+    handler: Callable[[Request, Exception], Awaitable[Response]] = on_error
+    for kind, _ in ERROR_TABLE:
+        app.add_exception_handler(kind, handler)
+    app.add_exception_handler(Exception, handler)

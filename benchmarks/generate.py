@@ -39,12 +39,12 @@ from typing import TextIO
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from graph.build import CURRENT_LINK, DATASET_FILE, MANIFEST_FILE, BuildResult, current_build
-from graph.derive import Derivation, Statement, derive
+from graph.build.derive import Derivation, Statement, derive
+from graph.build.directory import CURRENT_LINK, DATASET_FILE, MANIFEST_FILE, BuildResult, current_build
+from graph.build.exports import write_exports
+from graph.build.reference import read_sdg_indicator_iris
 from graph.ids import REGIONS, IdScheme
-from graph.reference import read_sdg_indicator_iris
 from graph.settings import Settings, get_settings
-from graph.store import write_exports
 from ontology.namespaces import DCTERMS, ILOKG, PROV, RDF, SKOS, VOID, XSD
 
 GENERATOR_VERSION = "3"
@@ -484,8 +484,13 @@ class GeneratedGraph:
 
     data_dir: Path
     build: BuildResult
-    triples: int
+    quads: int  # what the generator grows: triples in named graphs
     synthetic_triples: int
+
+    @property
+    def triples(self) -> int:
+        """Distinct triples (the RDF merge the store's default graph holds)."""
+        return self.build.triples
 
 
 def generate(target: int, out_dir: Path, *, settings: Settings | None = None, rng_seed: int = 1) -> GeneratedGraph:
@@ -527,7 +532,7 @@ def generate(target: int, out_dir: Path, *, settings: Settings | None = None, rn
         manifest: dict[str, object] = {
             "build_id": build_id,
             "base_iri": settings.base_iri,
-            "triples": total,
+            "quads": total,
             "seed_build_id": seed_build.build_id,
             "seed_triples": seed.triples,
             "synthetic_triples": total - seed.triples,
@@ -542,8 +547,9 @@ def generate(target: int, out_dir: Path, *, settings: Settings | None = None, rn
             "derivations": len(derivations),
             "documents": {d.key: f"{DOCUMENTS_DIR}/{d.key}.txt" for d in generator.documents.values() if d.lines},
         }
+        # As `ilokg build` does: /export streams these files, and a store loads the merge as its default graph.
+        manifest["triples"] = write_exports(staging / DATASET_FILE, staging)
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        write_exports(staging / DATASET_FILE, staging)  # as `ilokg build` does: /export streams these files
         builds = out_dir / "builds"
         builds.mkdir(exist_ok=True)
         directory = builds / build_id

@@ -41,12 +41,14 @@ import psutil
 import pyoxigraph as ox
 
 from benchmarks.generate import GENERATOR_VERSION, generate, parse_size, size_label
-from graph.build import BuildResult, current_build
+from graph.build.directory import BuildResult, current_build
+from graph.build.exports import export_file, write_exports
+from graph.build.reference import read_sdg_indicator_iris
 from graph.ids import IdScheme
-from graph.questions import Questions
-from graph.reference import read_sdg_indicator_iris
+from graph.read.questions import Questions
 from graph.settings import PROJECT_DIR, Settings
-from graph.store import Binding, OxigraphStore, export_file, write_exports
+from graph.store.embedded import OxigraphStore
+from graph.store.formats import Binding
 
 RESULTS_DIR = PROJECT_DIR / "benchmarks" / "results"
 WORK_DIR = PROJECT_DIR / "var" / "bench"
@@ -332,7 +334,7 @@ def get_over_http(client: httpx.Client, url: str, timeout_s: float) -> Callable[
 
 def raw_oxigraph(store: ox.Store, query: str) -> Callable[[], object]:
     def run() -> object:
-        result = store.query(query, use_default_graph_as_union=True)
+        result = store.query(query)  # the store's default graph: the merge, as the service queries it
         return list(result) if isinstance(result, ox.QuerySolutions) else result
 
     return run

@@ -48,9 +48,6 @@ class Settings(BaseSettings):
     query_memory_mb: int = Field(
         2048, ge=1024, description="Address space of one query worker, in MiB; a query needing more fails alone."
     )
-    verdict_cache_entries: int = Field(
-        4096, ge=0, description="SPARQL texts remembered as passing the guard (per build), so repeats skip its parse."
-    )
     max_path_length: int = Field(6, gt=0, description="Longest path /paths searches, in hops.")
     max_paths: int = Field(50, gt=0, description="Most simple paths /paths returns.")
     answer_cache_entries: int = Field(

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import BuildResult, build
+from graph.build.directory import BuildResult, build
 from graph.settings import Settings
-from graph.store import OxigraphStore
+from graph.store.embedded import OxigraphStore
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ScratchBuild, SessionBuild
 
-from graph.build import BuildError, build, current_build
+from graph.build.directory import build, current_build
+from graph.build.seeds import BuildError
 
 
 @contextmanager

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.evidence import SourceText, fold_space
+from graph.build.evidence import SourceText, fold_space
 from graph.settings import Settings
-from graph.store import OxigraphStore
+from graph.store.embedded import OxigraphStore
 
 PREFIXES = """
 PREFIX ilokg: <https://w3id.org/ilokg/ontology#>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.settings import Settings
-from graph.store import OxigraphStore
+from graph.store.embedded import OxigraphStore
 
 PREFIXES = """
 PREFIX ilokg: <https://w3id.org/ilokg/ontology#>

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.evidence import SourceText
+from graph.build.evidence import SourceText
 from graph.settings import Settings
-from graph.store import OxigraphStore
+from graph.store.embedded import OxigraphStore
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = ox.NamedNode(RDF_NS + "type")

@@ -25,25 +25,18 @@ import pyoxigraph as ox
 import pytest
 from pydantic import SecretStr
 
+from graph.build.reference import read_sdg_indicator_iris
 from graph.ids import IdScheme
-from graph.questions import PROLOGUE, Questions
-from graph.reference import read_sdg_indicator_iris
-from graph.remote import Endpoints, NonPortableQuery, RemoteSparqlStore, RemoteTimeout
+from graph.queries import PROLOGUE
+from graph.read import paths
+from graph.read.questions import Questions
 from graph.settings import Settings
-from graph.store import (
-    CSV,
-    N_QUADS,
-    SOLUTION_FORMATS,
-    SPARQL_JSON,
-    TRIG,
-    TSV,
-    TURTLE,
-    DatasetScope,
-    OxigraphStore,
-    QuerySyntaxError,
-    StoreUnavailable,
-    connect,
-)
+from graph.store.base import QuerySyntaxError, StoreUnavailable, query_text
+from graph.store.connection import connect
+from graph.store.embedded import OxigraphStore
+from graph.store.formats import CSV, N_QUADS, SOLUTION_FORMATS, SPARQL_JSON, TRIG, TSV, TURTLE
+from graph.store.reader import DatasetScope, QueryRefused
+from graph.store.remote import Endpoints, NonPortableQuery, RemoteSparqlStore, RemoteTimeout
 
 # Installing Virtuoso on a fresh machine may take minutes (apt-get update, then install): allow for it.
 pytestmark = [pytest.mark.virtuoso, pytest.mark.slow, pytest.mark.timeout(600)]
@@ -157,22 +150,22 @@ def test_the_server_holds_the_build_and_only_its_graphs(
 ) -> None:
     assert remote.build_id == built_store.build_id
     assert remote.graph_names() == built_store.graph_names()
-    assert remote.triple_count() == built_store.triple_count()
+    assert remote.counts() == built_store.counts()
     # Virtuoso keeps system graphs of its own; the union default graph must not see them.
     everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    assert solutions(remote.query(everything).body) == solutions(built_store.query(everything).body)
+    assert solutions(query_text(remote, everything).body) == solutions(query_text(built_store, everything).body)
 
 
 def test_loading_again_replaces_what_the_server_held(remote_settings: Settings, remote: RemoteSparqlStore) -> None:
-    from graph.build import current_build
-    from graph.remote import load_build
+    from graph.build.directory import current_build
+    from graph.store.remote import load_build
 
     endpoints = Endpoints.from_settings(remote_settings)
     build = current_build(remote_settings.data_dir)
     assert build is not None
     report = load_build(build, endpoints)
     again = RemoteSparqlStore(endpoints)
-    assert again.triple_count() == sum(report.graphs.values()) == remote.triple_count()
+    assert again.counts().quads == sum(report.graphs.values()) == remote.counts().quads
     assert report.dropped == []
     again.close()
 
@@ -237,8 +230,8 @@ SELECT ?target WHERE {
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_select_queries_give_the_same_rows(name: str, remote: RemoteSparqlStore, built_store: OxigraphStore) -> None:
     sparql = PROLOGUE + QUERIES[name]
-    variables, rows = solutions(remote.query(sparql, SPARQL_JSON).body)
-    expected_variables, expected_rows = solutions(built_store.query(sparql, SPARQL_JSON).body)
+    variables, rows = solutions(query_text(remote, sparql, SPARQL_JSON).body)
+    expected_variables, expected_rows = solutions(query_text(built_store, sparql, SPARQL_JSON).body)
     assert variables == expected_variables
     assert rows == expected_rows
     assert sum(expected_rows.values()) > 0, "a query that finds nothing proves nothing"
@@ -252,20 +245,22 @@ def test_every_result_format_is_byte_for_byte_the_same(remote: RemoteSparqlStore
         " ORDER BY ?target ?label ?notation"
     )
     for media_type in SOLUTION_FORMATS:
-        assert remote.query(sparql, media_type).body == built_store.query(sparql, media_type).body, media_type
+        assert query_text(remote, sparql, media_type).body == query_text(built_store, sparql, media_type).body, (
+            media_type
+        )
     ask = PROLOGUE + "ASK { ?f a ilokg:FlagshipProgramme }"
     for media_type in (SPARQL_JSON, CSV, TSV):
-        assert remote.query(ask, media_type).body == built_store.query(ask, media_type).body
+        assert query_text(remote, ask, media_type).body == query_text(built_store, ask, media_type).body
 
 
 def test_ask_and_construct_give_the_same_answers(remote: RemoteSparqlStore, built_store: OxigraphStore) -> None:
     for ask in ("ASK { ?f a ilokg:FlagshipProgramme }", "ASK { ?f a ilokg:NoSuchClass }"):
-        assert remote.query(PROLOGUE + ask).body == built_store.query(PROLOGUE + ask).body
+        assert query_text(remote, PROLOGUE + ask).body == query_text(built_store, PROLOGUE + ask).body
     construct = PROLOGUE + (
         "CONSTRUCT { ?f ilokg:servesTarget ?t . ?t skos:prefLabel ?label } "
         "WHERE { ?f ilokg:servesTarget ?t . ?t skos:prefLabel ?label }"
     )
-    on_server, embedded = remote.query(construct, TURTLE), built_store.query(construct, TURTLE)
+    on_server, embedded = query_text(remote, construct, TURTLE), query_text(built_store, construct, TURTLE)
     assert on_server.media_type == embedded.media_type == TURTLE
     assert triples(on_server.body) == triples(embedded.body)
     assert on_server.rows == embedded.rows > 0
@@ -280,21 +275,23 @@ def test_a_dataset_limited_to_one_document_graph(
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",  # no named graphs in this dataset
     ):
-        assert solutions(remote.query(sparql, scope=scope).body) == solutions(
-            built_store.query(sparql, scope=scope).body
+        assert solutions(query_text(remote, sparql, scope=scope).body) == solutions(
+            query_text(built_store, sparql, scope=scope).body
         )
     named = DatasetScope(named_graphs=(document_graph,))
     sparql = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    assert solutions(remote.query(sparql, scope=named).body) == solutions(built_store.query(sparql, scope=named).body)
+    assert solutions(query_text(remote, sparql, scope=named).body) == solutions(
+        query_text(built_store, sparql, scope=named).body
+    )
 
 
 def test_max_rows_truncates_the_same_way(remote: RemoteSparqlStore, built_store: OxigraphStore) -> None:
     sparql = PROLOGUE + "SELECT ?s WHERE { ?s a sdgo:Target } ORDER BY ?s"
-    on_server, embedded = remote.query(sparql, max_rows=7), built_store.query(sparql, max_rows=7)
+    on_server, embedded = query_text(remote, sparql, max_rows=7), query_text(built_store, sparql, max_rows=7)
     assert (on_server.rows, on_server.truncated, on_server.body) == (embedded.rows, embedded.truncated, embedded.body)
     assert embedded.truncated
     construct = PROLOGUE + "CONSTRUCT { ?s a sdgo:Target } WHERE { ?s a sdgo:Target }"
-    on_server, embedded = remote.query(construct, max_rows=5), built_store.query(construct, max_rows=5)
+    on_server, embedded = query_text(remote, construct, max_rows=5), query_text(built_store, construct, max_rows=5)
     assert (on_server.rows, on_server.truncated) == (embedded.rows, embedded.truncated) == (5, True)
 
 
@@ -304,7 +301,6 @@ def test_max_rows_truncates_the_same_way(remote: RemoteSparqlStore, built_store:
 def test_a_path_and_a_neighbourhood_are_the_same(
     remote: RemoteSparqlStore, built_store: OxigraphStore, ids: IdScheme
 ) -> None:
-    paths = pytest.importorskip("graph.paths")
     on_server, embedded = paths.PathIndex.build(remote, ids), paths.PathIndex.build(built_store, ids)
     assert sorted(on_server.graph.edges(keys=True)) == sorted(embedded.graph.edges(keys=True))
     path_on_server = on_server.paths("flagship:ipec-plus", "sdg:8.7", 3, 20)
@@ -328,7 +324,7 @@ def test_export_holds_the_same_statements(
     exported = triples(on_server, media_type)
     assert exported == triples(embedded, media_type)
     if media_type != TURTLE:  # Turtle merges the graphs: a statement in two graphs is one triple
-        assert len(exported) == built_store.triple_count()
+        assert len(exported) == built_store.counts().quads
 
 
 # ---------------------------------------------------------------- safety on the forwarded path
@@ -336,15 +332,15 @@ def test_export_holds_the_same_statements(
 
 def test_queries_are_checked_before_they_are_forwarded(remote: RemoteSparqlStore) -> None:
     with pytest.raises(QuerySyntaxError):
-        remote.query("SELECT ?s WHERE { ?s ?p }")
+        query_text(remote, "SELECT ?s WHERE { ?s ?p }")
     with pytest.raises(NonPortableQuery, match="bif:"):
-        remote.query("SELECT (<bif:sys_stat>('st_dbms_ver') AS ?v) WHERE {}")
+        query_text(remote, "SELECT (<bif:sys_stat>('st_dbms_ver') AS ?v) WHERE {}")
     with pytest.raises(NonPortableQuery, match="bif:"):
-        remote.query("PREFIX b: <bif\\u003A> SELECT (b:sys_stat('st_dbms_ver') AS ?v) WHERE {}")
-    with pytest.raises(NonPortableQuery, match="SERVICE"):
-        remote.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+        query_text(remote, "PREFIX b: <bif\\u003A> SELECT (b:sys_stat('st_dbms_ver') AS ?v) WHERE {}")
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        query_text(remote, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
     # The words in data are not code.
-    assert remote.query('SELECT ?x WHERE { BIND("SERVICE <bif:x>" AS ?x) }').rows == 1
+    assert query_text(remote, 'SELECT ?x WHERE { BIND("SERVICE <bif:x>" AS ?x) }').rows == 1
 
 
 # ---------------------------------------------------------------- the HTTP service on Virtuoso
@@ -409,7 +405,7 @@ def test_server_timeouts_and_outages_become_clear_errors(remote_settings: Settin
     impatient = RemoteSparqlStore.from_settings(remote_settings.model_copy(update={"query_timeout_s": 0.3}))
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) = CONCAT(STR(?f), 'x')) }"
     with pytest.raises(RemoteTimeout, match=r"did not answer within 0\.3 s"):
-        impatient.query(slow)
+        query_text(impatient, slow)
     impatient.close()
     nobody = remote_settings.model_copy(update={"sparql_query_url": f"http://127.0.0.1:{_closed_port()}/sparql"})
     with pytest.raises(StoreUnavailable, match="cannot reach the SPARQL server"):

@@ -20,11 +20,11 @@ from starlette.concurrency import run_in_threadpool
 
 from api.problems import Problem
 from graph.ids import IdScheme
-from graph.paths import PathIndex, PathIndexCache
-from graph.questions import Questions
-from graph.resources import Catalogue, Resources
+from graph.read.paths import PathIndex, PathIndexCache
+from graph.read.questions import Questions
+from graph.read.resources import Catalogue, Resources
 from graph.settings import Settings
-from graph.store import GraphStore
+from graph.store.base import GraphStore
 
 
 class AnswerCache:

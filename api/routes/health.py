@@ -15,4 +15,5 @@ router = APIRouter(tags=["service"])
 
 @router.get("/health", summary="Whether the graph is loaded", responses=problem_doc())
 def health(graph: Annotated[LoadedGraph, Depends(get_graph)]) -> HealthModel:
-    return HealthModel(status="ready", triples=graph.store.triple_count(), build_id=graph.build_id)
+    counts = graph.store.counts()
+    return HealthModel(status="ready", triples=counts.triples, quads=counts.quads, build_id=graph.build_id)

@@ -196,7 +196,8 @@ class BienniumModel(Model):
 
 class HealthModel(Model):
     status: Literal["ready"]
-    triples: int
+    triples: int = Field(description="Distinct triples: the default graph, the RDF merge of every graph.")
+    quads: int = Field(description="Triples in named graphs (a triple stated by two documents counts twice).")
     build_id: str
 
 

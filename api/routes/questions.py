@@ -24,7 +24,7 @@ from api.routes.models import (
     ResultModel,
     SdgModel,
 )
-from graph.resources import IN, NAME_PREDICATES, OUT, Link, ResourceDescription
+from graph.read.resources import IN, NAME_PREDICATES, OUT, Link, ResourceDescription
 from ontology.namespaces import ILOKG, RDF, SDGO, SKOS
 
 router = APIRouter()

@@ -3,64 +3,30 @@ redirect to them."""
 
 from __future__ import annotations
 
-from pathlib import Path as FilePath
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
+from api.links import local_href
 from api.negotiation import FORMAT_NAMES, GRAPH_OFFERS, HTML, NotAcceptable, body_content, negotiate, wants_html
+from api.pages import render_resource
 from api.problems import Problem, problem_doc
 from api.routes.dependencies import LoadedGraph, get_graph
-from graph.guard import is_iri
+from graph import terms
 from graph.ids import IdError
-from graph.questions import PROLOGUE, UnknownResource
-from graph.resources import ResourceDescription
+from graph.read.questions import UnknownResource
 
 router = APIRouter(tags=["resources"])
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
-TEMPLATES = Jinja2Templates(directory=FilePath(__file__).resolve().parent.parent / "templates")
-RESOURCE_TEMPLATE = "resource.html"
 
 _CONTENT = body_content([HTML, *(o.media_type for o in GRAPH_OFFERS)])
 _RESPONSES = {**problem_doc(404, 406), 200: {"description": "The resource as HTML or RDF", "content": _CONTENT}}
 
 
-def local_href(graph: LoadedGraph, iri: str) -> str:
-    """Where the service shows `iri`: its /id/ path when the graph mints it, else /resources/{short id or IRI}."""
-    base = graph.ids.base_iri
-    if iri.startswith(base):
-        return "/id/" + quote(iri[len(base) :], safe="/:+")
-    return "/resources/" + quote(graph.ids.short_id(iri) or iri, safe="/:+")
-
-
-def render_resource_page(request: Request, graph: LoadedGraph, description: ResourceDescription) -> Response:
-    """The HTML page of a resource (one function, one template: swap either to change the pages)."""
-
-    from api.pages import render_resource  # the pages module imports this one
-
-    return render_resource(request, graph, description)
-
-
-def resource_rdf(graph: LoadedGraph, iri: str, media_type: str) -> Response:
-    """The resource's triples, the links into it and the evidence and derivation nodes of each, as RDF."""
-    sparql = (
-        PROLOGUE
-        + f"""CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> . ?why ?wp ?wo }} WHERE {{
-  {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }}
-  UNION {{ ?why rdf:subject|rdf:object <{iri}> ; ?wp ?wo .
-           FILTER EXISTS {{ ?why a ?kind FILTER(?kind IN (ilokg:Evidence, ilokg:Derivation)) }} }}
-}}"""
-    )
-    result = graph.store.query(sparql, media_type, None, None)
-    return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
-
-
 def _represent(request: Request, graph: LoadedGraph, iri: str, format: str | None) -> Response:
-    if not is_iri(iri):  # it goes into SPARQL between < and >: nothing may break out of it
-        raise UnknownResource(f"{iri!r} is not an IRI of this graph: it holds characters no IRI may hold")
+    resource = terms.iri(iri).value  # InvalidTerm (400) for anything that is not an IRI
     if format is not None:
         media_type = FORMAT_NAMES.get(format.lower())
         if media_type is None or media_type not in (HTML, *(o.media_type for o in GRAPH_OFFERS)):
@@ -75,10 +41,11 @@ def _represent(request: Request, graph: LoadedGraph, iri: str, format: str | Non
         except NotAcceptable as error:
             raise Problem(406, "not-acceptable", str(error), available=[HTML, *error.available]) from error
     if media_type == HTML:
-        return render_resource_page(request, graph, graph.resources.describe(iri))
-    if not graph.resources.exists(iri):
-        raise UnknownResource(f"the graph says nothing about <{iri}>")
-    return resource_rdf(graph, iri, media_type)
+        return render_resource(request, graph, graph.resources.describe(resource))
+    if not graph.resources.exists(resource):
+        raise UnknownResource(f"the graph says nothing about <{resource}>")
+    body = graph.resources.rdf(resource, media_type)
+    return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 
 @router.get(
@@ -130,7 +97,7 @@ def resource_by_id(
 ) -> Response:
     candidates: list[str] = []
     if id.startswith(("http://", "https://")):
-        candidates.append(id)
+        candidates.append(terms.iri(id).value)  # checked before any query: InvalidTerm (400) otherwise
     for short_id in graph.ids.loose_candidates(id):
         try:
             candidates.append(str(graph.ids.resolve(short_id).iri))
@@ -143,6 +110,6 @@ def resource_by_id(
             "or a full IRI"
         )
     if iri.startswith(graph.ids.base_iri):
-        target = local_href(graph, iri) + (f"?format={quote(format)}" if format else "")
+        target = local_href(graph.ids, iri) + (f"?format={quote(format)}" if format else "")
         return RedirectResponse(target, status_code=303)
     return _represent(request, graph, iri, format)

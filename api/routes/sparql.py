@@ -12,11 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, NotAcceptable, body_content, negotiate
 from api.problems import Problem, problem_doc
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
-from graph.guard import check_query
-from graph.sandbox import SandboxedStore
 from graph.settings import Settings
-from graph.sparql import ServiceRefused, UpdateRefused, check_read_only_query, service_description
-from graph.store import DatasetScope, QueryForm, QueryResult, QuerySyntaxError
+from graph.store.base import QueryResult
+from graph.store.description import service_description
+from graph.store.reader import DatasetScope, Limits, QueryForm, dataset_of, read_query
+from graph.terms import is_iri
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -43,9 +43,9 @@ def _one(values: list[str], name: str) -> str | None:
 
 
 def _scope(default_graphs: list[str], named_graphs: list[str]) -> DatasetScope | None:
-    for iri in (*default_graphs, *named_graphs):
-        if not iri or any(ch in iri for ch in ' <>"{}|^`\\') or ":" not in iri:
-            raise Problem(400, "invalid-parameter", f"graph IRI {iri!r} is not an absolute IRI")
+    for graph_iri in (*default_graphs, *named_graphs):
+        if not is_iri(graph_iri):
+            raise Problem(400, "invalid-parameter", f"graph IRI {graph_iri!r} is not an absolute IRI")
     if not default_graphs and not named_graphs:
         return None
     return DatasetScope(tuple(default_graphs), tuple(named_graphs))
@@ -63,33 +63,23 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-def _run(graph: LoadedGraph, settings: Settings, text: str, accept: str | None, scope: DatasetScope | None) -> Response:
-    if len(text) > settings.max_query_length:
-        raise Problem(
-            400,
-            "query-too-long",
-            f"the query is {len(text)} characters; the limit is {settings.max_query_length}",
-        )
+def _endpoint(request: Request) -> str:
+    """The endpoint's own IRI: relative IRIs of a query without BASE resolve against it."""
+    return str(request.url.replace(query="", fragment=""))
+
+
+def _run(
+    graph: LoadedGraph, settings: Settings, text: str, accept: str | None, scope: DatasetScope | None, endpoint: str
+) -> Response:
+    # The one reading of the text: the form, the query's own dataset, or the refusal (QueryRefused -> 4xx).
+    read = read_query(text, Limits(settings.max_query_length, settings.max_query_depth), endpoint)
+    offers = GRAPH_OFFERS if read.form is not None and read.form.returns_graph else SOLUTION_OFFERS
     try:
-        operation = check_read_only_query(text)
-    except UpdateRefused as error:
-        raise Problem(403, "read-only", str(error)) from error
-    except ServiceRefused as error:
-        raise Problem(400, "service-refused", str(error)) from error
-    media_type: str | None = None
-    if operation.form is not None:
-        offers = GRAPH_OFFERS if operation.form.returns_graph else SOLUTION_OFFERS
-        try:
-            media_type = negotiate(accept, offers)
-        except NotAcceptable as error:
-            raise Problem(406, "not-acceptable", str(error), available=error.available) from error
-    if not isinstance(graph.store, SandboxedStore):  # the sandbox runs the guard itself, before its workers
-        check_query(text, known_graphs=graph.store.graph_names(), settings=settings, scope=scope)
-    try:
-        result: QueryResult = graph.store.query(text, media_type, scope, settings.max_result_rows)
-    except QuerySyntaxError as error:
-        raise Problem(400, "query-syntax", f"the query does not parse: {error}") from error
-    return _response(result)
+        media_type = negotiate(accept, offers)
+    except NotAcceptable as error:
+        raise Problem(406, "not-acceptable", str(error), available=error.available) from error
+    dataset = dataset_of(read, scope, graph.store.graph_names())
+    return _response(graph.store.query(read, dataset, media_type, settings.max_result_rows))
 
 
 def _response(result: QueryResult) -> Response:
@@ -107,7 +97,7 @@ def _description(request: Request, graph: LoadedGraph) -> Response:
         media = negotiate(request.headers.get("accept"), GRAPH_OFFERS)
     except NotAcceptable as error:
         raise Problem(406, "not-acceptable", str(error), available=error.available) from error
-    endpoint = str(request.url.replace(query=""))
+    endpoint = _endpoint(request)
     formats = [offer.media_type for offer in (*SOLUTION_OFFERS, *GRAPH_OFFERS)]
     body = service_description(endpoint, graph.store.graph_names(), formats, media)
     return _response(QueryResult(form=QueryForm.CONSTRUCT, media_type=media, body=body))
@@ -138,7 +128,8 @@ async def sparql_get(
     if text is None:
         return await run_in_threadpool(_description, request, graph)
     scope = _scope(default_graph_uri, named_graph_uri)
-    return await run_in_threadpool(_run, graph, settings, text, request.headers.get("accept"), scope)
+    accept = request.headers.get("accept")
+    return await run_in_threadpool(_run, graph, settings, text, accept, scope, _endpoint(request))
 
 
 @router.post(
@@ -200,4 +191,5 @@ async def sparql_post(
     if not text or not text.strip():
         raise Problem(400, "missing-query", "the request has no query; send it as query= or as the body")
     scope = _scope(defaults, named)
-    return await run_in_threadpool(_run, graph, settings, text, request.headers.get("accept"), scope)
+    accept = request.headers.get("accept")
+    return await run_in_threadpool(_run, graph, settings, text, accept, scope, _endpoint(request))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from api.routes.dependencies import AnswerCache
-from graph.store import OxigraphStore
+from graph.store.embedded import OxigraphStore
 
 
 def test_named_question_is_cached_with_a_strong_etag(client: httpx.Client, built_store: OxigraphStore) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from graph.settings import Settings
-from graph.store import OxigraphStore
+from graph.store.embedded import OxigraphStore
 
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
 
@@ -22,7 +22,13 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
 
 def test_health_is_ready_with_the_build(client: httpx.Client, built_store: OxigraphStore) -> None:
     body = client.get("/health").json()
-    assert body == {"status": "ready", "triples": built_store.triple_count(), "build_id": built_store.build_id}
+    counts = built_store.counts()
+    assert body == {
+        "status": "ready",
+        "triples": counts.triples,
+        "quads": counts.quads,
+        "build_id": built_store.build_id,
+    }
 
 
 def test_health_is_503_problem_when_no_graph_can_be_loaded(tmp_path: object) -> None:

@@ -15,7 +15,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from graph.settings import Settings
-from graph.store import OxigraphStore, QuerySyntaxError
+from graph.store.base import QuerySyntaxError, query_text
+from graph.store.embedded import OxigraphStore
 from ontology.namespaces import PREFIXES, SD
 from tests.api.test_service import assert_problem
 
@@ -38,7 +39,7 @@ def expected_flagships(built_store: OxigraphStore) -> list[str]:
 
 @pytest.fixture(scope="module")
 def expected_construct(built_store: OxigraphStore) -> int:
-    return len(Graph().parse(data=built_store.query(CONSTRUCT_IPEC, "application/n-triples").body, format="nt"))
+    return len(Graph().parse(data=query_text(built_store, CONSTRUCT_IPEC, "application/n-triples").body, format="nt"))
 
 
 # ---------------------------------------------------------------- the protocol, with httpx
@@ -152,13 +153,13 @@ def test_updates_are_refused_before_running(
     method = str(request_kwargs.pop("method"))
     body = assert_problem(client.request(method, "/sparql", **request_kwargs), 403)  # type: ignore[arg-type]
     assert "read-only" in str(body["detail"])
-    assert client.get("/health").json()["triples"] == before == built_store.triple_count()
+    assert client.get("/health").json()["triples"] == before == built_store.counts().triples
 
 
 def test_syntax_error_is_400_with_the_parser_message(client: httpx.Client, built_store: OxigraphStore) -> None:
     broken = "SELECT ?s WHERE { ?s ?p }"
     with pytest.raises(QuerySyntaxError) as parsed:
-        built_store.query(broken)
+        query_text(built_store, broken)
     body = assert_problem(client.get("/sparql", params={"query": broken}), 400)
     # The parser's position ("error at 1:26") and its expectations (listed in no fixed order) are passed on.
     position = str(parsed.value).partition(": expected")[0]

@@ -32,11 +32,12 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from graph.build import BuildError, build
+from graph.build.directory import build
+from graph.build.seeds import BuildError
 from graph.settings import Settings
 from tests.conftest import SessionBuild
 from tests.security.conftest import ConnectionRecorder
-from tests.security.test_guard import UPDATES, service_queries
+from tests.security.test_reader import UPDATES, service_queries
 
 DEADLINE_S = 2.0
 SLACK_S = 3.0

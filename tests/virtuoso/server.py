@@ -223,7 +223,7 @@ def serve_build(directory: Path, build: Any, *, buffers: int = 200_000, max_quer
     For the benchmarks: the store answers the same questions as the embedded one, so the same
     timing code runs on both. The caller stops the server (`server.stop()`).
     """
-    from graph.remote import Endpoints, RemoteSparqlStore, load_build
+    from graph.store.remote import Endpoints, RemoteSparqlStore, load_build
 
     server = start(directory, buffers=buffers, max_query_s=max_query_s)
     try:

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph import terms
 from graph.ids import IdError
-from graph.questions import PROLOGUE, EvidenceItem, Questions, Ref, binding_value
-from graph.store import Binding
+from graph.queries import overview as queries
+from graph.read.questions import EvidenceItem, Questions, Ref
+from graph.store.formats import Binding, binding_value
 from ontology.namespaces import ILOKG, SDG_BASE, SDGO, SKOS
 
 # The kinds a person asks about, in the order the home page lists them; SDG classes are not in our ontology.
@@ -182,37 +184,19 @@ class Overview:
     # ------------------------------------------------------------ what the graph holds
 
     def kind_counts(self) -> list[KindCount]:
-        values = " ".join(f"<{iri}>" for iri in KIND_LABELS)
-        rows = self.store.select(
-            PROLOGUE
-            + f"""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-  VALUES ?class {{ {values} }} ?s a/rdfs:subClassOf* ?class }} GROUP BY ?class"""
-        )
+        rows = self.store.select(queries.kind_counts(terms.iri(c) for c in KIND_LABELS))
         found = {row["class"]["value"]: int(row["n"]["value"]) for row in rows}
         return [KindCount(iri, label, found.get(iri, 0)) for iri, label in KIND_LABELS.items()]
 
     def build_info(self) -> BuildInfo:
-        rows = self.store.select(
-            PROLOGUE
-            + """SELECT ?created ?triples WHERE { ?dataset a void:Dataset ; dcterms:created ?created .
-  OPTIONAL { ?dataset void:triples ?triples } } ORDER BY DESC(?created) LIMIT 1"""
-        )
+        rows = self.store.select(queries.BUILD_INFO)
         created = binding_value(rows[0], "created") if rows else None
         triples = binding_value(rows[0], "triples") if rows else None
         return BuildInfo(self.store.build_id, created, int(triples) if triples else None)
 
     def documents(self) -> list[SourceDocumentInfo]:
         """Every source document and reference list, ILO documents first, by key."""
-        rows = self.store.select(
-            PROLOGUE
-            + """SELECT ?doc ?title ?file ?lines ?sha ?symbol ?issued ?publisher
-       (COUNT(DISTINCT ?evidence) AS ?statements) WHERE {
-  ?doc a ilokg:SourceDocument ; dcterms:title ?title ; ilokg:fileName ?file ; ilokg:lineCount ?lines .
-  OPTIONAL { ?doc ilokg:sha256 ?sha } OPTIONAL { ?doc dcterms:identifier ?symbol }
-  OPTIONAL { ?doc dcterms:issued ?issued } OPTIONAL { ?doc dcterms:publisher ?publisher }
-  OPTIONAL { ?evidence a ilokg:Evidence ; dcterms:source ?doc }
-} GROUP BY ?doc ?title ?file ?lines ?sha ?symbol ?issued ?publisher"""
-        )
+        rows = self.store.select(queries.DOCUMENTS)
         documents = [self._document(row) for row in rows]
         return sorted(documents, key=lambda d: (d.is_reference, d.key))
 
@@ -246,14 +230,7 @@ class Overview:
 
     def stated_links(self, document: SourceDocumentInfo) -> list[StatedLink]:
         """Every link the document states, in the order of its lines."""
-        rows = self.store.select(
-            PROLOGUE
-            + f"""SELECT ?evidence ?s ?p ?o ?line ?quote ?note ?plabel WHERE {{
-  ?evidence a ilokg:Evidence ; dcterms:source <{document.ref.iri}> ; rdf:subject ?s ; rdf:predicate ?p ;
-            rdf:object ?o ; ilokg:line ?line ; ilokg:quote ?quote .
-  OPTIONAL {{ ?evidence rdfs:comment ?note }} OPTIONAL {{ ?p rdfs:label ?plabel }}
-}} ORDER BY ?line ?evidence"""
-        )
+        rows = self.store.select(queries.stated_links(terms.iri(document.ref.iri)))
         names = self.questions.labels({row[k]["value"] for row in rows for k in ("s", "o") if row[k]["type"] == "uri"})
         links: list[StatedLink] = []
         for row in rows:
@@ -281,12 +258,7 @@ class Overview:
     def _name_index(self) -> list[tuple[str, str, str]]:
         """(IRI, name, property) for every name and short id; read once per build."""
         if self._names is None or self._names[0] != self.store.build_id:
-            values = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
-            rows = self.store.select(
-                PROLOGUE
-                + f"""SELECT DISTINCT ?s ?name ?p WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?name .
-  FILTER(isIRI(?s)) FILTER NOT EXISTS {{ ?s a ilokg:Evidence }} FILTER NOT EXISTS {{ ?s a ilokg:Derivation }} }}"""
-            )
+            rows = self.store.select(queries.names(terms.iri(str(p)) for p in NAME_PROPERTIES))
             self._names = (self.store.build_id, [(r["s"]["value"], r["name"]["value"], r["p"]["value"]) for r in rows])
         return self._names[1]
 
@@ -294,8 +266,7 @@ class Overview:
         """The most specific class name of each IRI that has one of the known classes."""
         if not iris:
             return {}
-        values = " ".join(f"<{iri}>" for iri in sorted(iris))
-        rows = self.store.select(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}")
+        rows = self.store.select(queries.types(terms.iri(i) for i in iris))
         order = list(CLASS_NAMES)
         kinds: dict[str, str] = {}
         for row in rows:
@@ -345,7 +316,7 @@ class Overview:
         ]
 
     def _holds(self, iri: str) -> bool:
-        return bool(self.store.select(f"SELECT ?p WHERE {{ <{iri}> ?p ?o }} LIMIT 1"))
+        return bool(self.store.select(queries.holds(terms.iri(iri))))
 
     # ------------------------------------------------------------ the flow from flagships to the SDGs
 
@@ -357,16 +328,9 @@ class Overview:
         """
         if level not in ("target", "goal"):
             raise ValueError("level is 'target' or 'goal'")
-        scope = f"VALUES ?f {{ <{flagship}> }}" if flagship else ""
-        middle = self.store.select(
-            PROLOGUE
-            + f"""SELECT DISTINCT ?f ?p ?m WHERE {{ {scope} ?f a ilokg:FlagshipProgramme ; ?p ?m .
-  FILTER(?p IN (ilokg:principalStandard, ilokg:contributesToOutcome, ilokg:contributesToOutput)) }}"""
-        )
-        served = self.store.select(
-            PROLOGUE
-            + f"""SELECT DISTINCT ?f ?t WHERE {{ {scope} ?f a ilokg:FlagshipProgramme ; ilokg:servesTarget ?t }}"""
-        )
+        chosen_flagship = terms.iri(flagship) if flagship else None
+        middle = self.store.select(queries.flow_middle(chosen_flagship))
+        served = self.store.select(queries.flow_served(chosen_flagship))
         links: dict[tuple[str, str], FlowLink] = {}
         predicate_names = self._property_names()
 
@@ -413,10 +377,7 @@ class Overview:
 
     def _to_goals(self, links: list[FlowLink]) -> list[FlowLink]:
         targets = {item.target for item in links if item.target.startswith(SDG_BASE)}
-        values = " ".join(f"<{iri}>" for iri in sorted(targets))
-        rows = self.store.select(
-            PROLOGUE + f"SELECT ?t ?g WHERE {{ VALUES ?t {{ {values} }} ?t a sdgo:Target ; skos:broader ?g }}"
-        )
+        rows = self.store.select(queries.goals_of_targets(terms.iri(t) for t in targets)) if targets else []
         goal_of = {row["t"]["value"]: row["g"]["value"] for row in rows}
         merged: dict[tuple[str, str], FlowLink] = {}
         for item in links:
@@ -450,9 +411,7 @@ class Overview:
         return Flow(level, nodes, links)
 
     def _property_names(self) -> dict[str, str]:
-        rows = self.store.select(
-            PROLOGUE + "SELECT ?p (SAMPLE(?l) AS ?label) WHERE { ?p a owl:ObjectProperty ; rdfs:label ?l } GROUP BY ?p"
-        )
+        rows = self.store.select(queries.OBJECT_PROPERTY_LABELS)
         return {row["p"]["value"]: row["label"]["value"] for row in rows}
 
 

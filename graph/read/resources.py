@@ -10,9 +10,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from graph import terms
 from graph.ids import IdError
-from graph.questions import PROLOGUE, DerivationItem, EvidenceItem, Questions, Ref, UnknownResource
-from graph.store import Binding
+from graph.queries import questions as question_queries
+from graph.queries import resources as queries
+from graph.read.questions import DerivationItem, EvidenceItem, Questions, Ref, UnknownResource
+from graph.store.formats import Binding, binding_value
 from ontology.namespaces import ILOKG, RDF, SKOS
 
 OUT = "out"
@@ -24,7 +27,6 @@ NAME_PREDICATES = {
     str(ILOKG.acronym): "acronyms",
     str(SKOS.notation): "notations",
 }
-_BOOKKEEPING = f"<{ILOKG.Evidence}>, <{ILOKG.Derivation}>"
 
 
 @dataclass(frozen=True)
@@ -111,29 +113,27 @@ class Resources:
         self.store = questions.store
 
     def exists(self, iri: str) -> bool:
-        rows = self.store.select(f"SELECT ?p WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }} LIMIT 1")
-        return bool(rows)
+        """Whether the graph says anything about `iri` (InvalidTerm when it is not an IRI)."""
+        return bool(self.store.select(queries.mentions(terms.iri(iri))))
+
+    def rdf(self, iri: str, media_type: str) -> bytes:
+        """The resource's triples, the links into it and their evidence and derivation nodes, serialized."""
+        return self.store.construct(queries.description(terms.iri(iri)), media_type)
 
     def property_labels(self, iris: set[str]) -> dict[str, str]:
         """rdfs:label of each property (ontology or the standard vocabularies), else its local name."""
         if not iris:
             return {}
-        values = " ".join(f"<{iri}>" for iri in sorted(iris))
-        rows = self.store.select(
-            PROLOGUE + f"SELECT ?p (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?p {{ {values} }} ?p rdfs:label ?l }} "
-            "GROUP BY ?p"
-        )
-        found = {row["p"]["value"]: row["label"]["value"] for row in rows}
+        found: dict[str, str] = {}
+        for row in self.store.select(question_queries.rdfs_labels(terms.iri(i) for i in iris)):
+            found.setdefault(row["s"]["value"], row["label"]["value"])
         return {iri: found.get(iri, _local_name(iri)) for iri in iris}
 
     def describe(self, iri: str, links_per_group: int = DEFAULT_LINKS_PER_GROUP) -> ResourceDescription:
         """Everything the graph says of `iri`; UnknownResource when it says nothing."""
-        outgoing = self.store.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
-        incoming = self.store.select(
-            PROLOGUE
-            + f"""SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }}
-  FILTER NOT EXISTS {{ ?s a ?bookkeeping FILTER(?bookkeeping IN ({_BOOKKEEPING})) }} }}"""
-        )
+        resource = terms.iri(iri)
+        outgoing = self.store.select(queries.outgoing(resource))
+        incoming = self.store.select(queries.incoming(resource))
         if not outgoing and not incoming:
             raise UnknownResource(f"the graph says nothing about <{iri}>")
         ref_iris = {row["o"]["value"] for row in outgoing if row["o"]["type"] == "uri"}
@@ -211,17 +211,7 @@ class Resources:
         out_links: dict[tuple[str, tuple[str, ...]], Link],
         in_links: dict[tuple[str, tuple[str, ...]], Link],
     ) -> None:
-        rows = self.store.select(
-            PROLOGUE
-            + f"""SELECT ?evidence ?s ?p ?o ?document ?title ?line ?quote ?note WHERE {{
-  {{ ?evidence rdf:subject <{iri}> BIND(<{iri}> AS ?s) }}
-  UNION {{ ?evidence rdf:object <{iri}> BIND(<{iri}> AS ?o) }}
-  ?evidence a ilokg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-            dcterms:source ?document ; ilokg:line ?line ; ilokg:quote ?quote .
-  OPTIONAL {{ ?document dcterms:title ?title }}
-  OPTIONAL {{ ?evidence rdfs:comment ?note }}
-}} ORDER BY ?document ?line ?evidence"""
-        )
+        rows = self.store.select(queries.evidence_of(terms.iri(iri)))
         seen: set[tuple[int, str]] = set()
         for row in rows:
             item = self.questions._evidence_item(row)
@@ -236,14 +226,7 @@ class Resources:
         out_links: dict[tuple[str, tuple[str, ...]], Link],
         in_links: dict[tuple[str, tuple[str, ...]], Link],
     ) -> None:
-        rows = self.store.select(
-            PROLOGUE
-            + f"""SELECT DISTINCT ?derivation ?s ?p ?o WHERE {{
-  {{ ?derivation rdf:subject <{iri}> BIND(<{iri}> AS ?s) }}
-  UNION {{ ?derivation rdf:object <{iri}> BIND(<{iri}> AS ?o) }}
-  ?derivation a ilokg:Derivation ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-}} ORDER BY ?derivation"""
-        )
+        rows = self.store.select(queries.derivations_of(terms.iri(iri)))
         explained = self.questions.explain([row["derivation"]["value"] for row in rows])
         for row in rows:
             item = explained.get(row["derivation"]["value"])
@@ -287,17 +270,6 @@ class Figure:
     evidence: list[EvidenceItem] = field(default_factory=list)
 
 
-def _members_query(class_iri: str, within: str | None) -> str:
-    scope = f"?member ilokg:inBiennium <{within}> ." if within else ""
-    return (
-        PROLOGUE
-        + f"""SELECT ?member (SAMPLE(?name) AS ?label) WHERE {{
-  ?member a/rdfs:subClassOf* <{class_iri}> . {scope}
-  OPTIONAL {{ ?member skos:prefLabel ?name }}
-}} GROUP BY ?member"""
-    )
-
-
 class Catalogue:
     """Lists and lookups of resources by class (flagships, instruments, P&B results, SDG items)."""
 
@@ -308,7 +280,8 @@ class Catalogue:
 
     def members(self, class_iri: str, within: str | None = None) -> list[Ref]:
         """Every resource of a class (or a subclass), optionally in one biennium, ordered by short id."""
-        rows = self.store.select(_members_query(class_iri, within))
+        scope = terms.iri(within) if within else None
+        rows = self.store.select(queries.members(terms.iri(class_iri), scope))
         refs = [
             self.questions.ref(row["member"]["value"], row["label"]["value"] if "label" in row else None)
             for row in rows
@@ -316,11 +289,7 @@ class Catalogue:
         return sorted(refs, key=lambda r: _natural_key(r.id or r.iri))
 
     def is_a(self, iri: str, class_iri: str) -> bool:
-        return bool(
-            self.store.select(
-                PROLOGUE + f"SELECT ?t WHERE {{ <{iri}> a/rdfs:subClassOf* <{class_iri}> BIND(1 AS ?t) }} LIMIT 1"
-            )
-        )
+        return bool(self.store.select(question_queries.is_of_class(terms.iri(iri), terms.iri(class_iri))))
 
     def find(self, short_ids: list[str], class_iri: str, what: str, example: str) -> str:
         """The IRI of the first short id that names a resource of `class_iri`; UnknownResource otherwise."""
@@ -335,15 +304,7 @@ class Catalogue:
 
     def figures(self, iri: str) -> list[Figure]:
         """The figures documents give about `iri`, with their evidence."""
-        rows = self.store.select(
-            PROLOGUE
-            + f"""SELECT ?figure ?measure ?amount ?unit ?qualifier ?year WHERE {{
-  <{iri}> ilokg:figure ?figure .
-  OPTIONAL {{ ?figure ilokg:measure ?measure }} OPTIONAL {{ ?figure ilokg:amount ?amount }}
-  OPTIONAL {{ ?figure ilokg:unit ?unit }} OPTIONAL {{ ?figure ilokg:qualifier ?qualifier }}
-  OPTIONAL {{ ?figure ilokg:referenceYear ?year }}
-}} ORDER BY ?figure"""
-        )
+        rows = self.store.select(queries.figures(terms.iri(iri)))
         figures: dict[str, Figure] = {}
         for row in rows:
             figure_iri = row["figure"]["value"]
@@ -351,19 +312,14 @@ class Catalogue:
                 continue
             figures[figure_iri] = Figure(
                 figure=self.questions.ref(figure_iri),
-                measure=_opt(row, "measure"),
-                amount=_opt(row, "amount"),
-                unit=_opt(row, "unit"),
-                qualifier=_opt(row, "qualifier"),
-                year=_opt(row, "year"),
+                measure=binding_value(row, "measure"),
+                amount=binding_value(row, "amount"),
+                unit=binding_value(row, "unit"),
+                qualifier=binding_value(row, "qualifier"),
+                year=binding_value(row, "year"),
                 evidence=[item for _, item in self.questions.evidence_for(iri, str(ILOKG.figure), figure_iri)],
             )
         return list(figures.values())
-
-
-def _opt(row: Binding, name: str) -> str | None:
-    term = row.get(name)
-    return term["value"] if term else None
 
 
 def _natural_key(text: str) -> list[tuple[int, str]]:

@@ -31,33 +31,39 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
-from graph.build import BuildResult
+from graph import terms
+from graph.build.directory import BuildResult
+from graph.build.exports import merge_file
+from graph.queries import store as queries
 from graph.settings import Settings
-from graph.store import (
-    _RDF_FORMATS,
+from graph.store.base import (
     BUILD_ID_GRAPH,
     BUILD_ID_PREDICATE,
-    N_TRIPLES,
-    SPARQL_JSON,
-    TURTLE,
-    Binding,
-    DatasetScope,
-    QueryForm,
+    Counts,
     QueryResult,
     QuerySyntaxError,
     RemoteStoreError,
     RemoteTimeout,
     StoreUnavailable,
-    _ChunkWriter,
-    query_form,
+)
+from graph.store.formats import (
+    N_TRIPLES,
+    RDF_FORMATS,
+    SPARQL_JSON,
+    Binding,
     serialize_boolean,
     serialize_solutions,
+    serialize_triples,
 )
+from graph.store.reader import STORE_DATASET, QueryDataset, QueryForm, ReadQuery
+from graph.store.streams import ChunkWriter
 
 # The store metadata graph (BUILD_ID_GRAPH) names each graph of the build with this predicate.
 LOADED_GRAPH_PREDICATE = "urn:ilokg:namedGraph"
-# A graph name that never holds triples: "no named graphs" in a query's dataset.
+# A graph name that never holds triples: "no graphs" in a query's dataset.
 NO_GRAPH = "urn:ilokg:noGraph"
+# The RDF merge of the build's graphs, loaded as a graph of its own: the default graph of a query that names none.
+MERGED_GRAPH = "urn:ilokg:merge"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 # A query answer larger than this is refused rather than held in memory (max_rows cuts far below it).
@@ -70,19 +76,8 @@ MAX_SERVER_MESSAGE = 500
 
 # Functions of one server that reach beyond SPARQL (Virtuoso: bif: built-ins, sql: procedures).
 _VENDOR_IRI = re.compile(r"<\s*(bif:|sql:|java:|https?://www\.openlinksw\.com/)", flags=re.IGNORECASE)
-_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-# Strings and comments: their text is data, not code.
-_STRINGS_AND_COMMENTS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|#[^\n]*",
-    flags=re.DOTALL,
-)
 # How servers say they ran out of time (Virtuoso: SQL state S1T00, "Transaction timed out").
 _SERVER_TIMEOUT = re.compile(r"\bS1T00\b|timed? ?out|timeout", flags=re.IGNORECASE)
-_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:-])", flags=re.IGNORECASE)
 
 
 class NonPortableQuery(QuerySyntaxError):
@@ -135,21 +130,17 @@ class Endpoints:
 # ---------------------------------------------------------------- checks before forwarding
 
 
-def check_portable(sparql: str) -> QueryForm:
-    """The form of a standard SPARQL 1.1 query that reads only this dataset; else QuerySyntaxError."""
-    text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    code = _STRINGS_AND_COMMENTS.sub(" ", text)
-    vendor = _VENDOR_IRI.search(code)
-    if vendor:
+def check_portable(read: ReadQuery) -> None:
+    """Refuse (NonPortableQuery, or the embedded store's syntax error) what only one server would run."""
+    vendor = next((i for i in read.iris if _VENDOR_IRI.match(f"<{i}")), None)
+    if vendor is not None:
         raise NonPortableQuery(
-            f"the query uses <{vendor.group(1)}...>, a function of one SPARQL server; "
-            "use the standard SPARQL 1.1 functions instead"
+            f"the query uses <{vendor}>, a function of one SPARQL server; use the standard SPARQL 1.1 functions instead"
         )
-    if _SERVICE.search(re.sub(r"<[^<>\s]*>", "<>", code)):
-        raise NonPortableQuery(
-            "SERVICE calls another endpoint; this service answers only from its own dataset: remove the SERVICE clause"
-        )
-    return query_form(sparql)  # the embedded store's parser: the same syntax errors on both stores
+    try:  # the embedded store's parser, on an empty store: the same syntax errors from both stores
+        ox.Store().query(read.text, base_iri=read.base_iri)
+    except SyntaxError as error:
+        raise QuerySyntaxError(str(error)) from error
 
 
 # ---------------------------------------------------------------- terms and results
@@ -171,18 +162,6 @@ def normalize_term(term: dict[str, Any]) -> dict[str, str]:
     elif datatype and datatype != XSD_STRING:
         out["datatype"] = str(datatype)
     return out
-
-
-def _rdf_term(term: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if term["type"] == "uri":
-        return ox.NamedNode(term["value"])
-    if term["type"] == "bnode":
-        return ox.BlankNode(term["value"])
-    if "xml:lang" in term:
-        return ox.Literal(term["value"], language=term["xml:lang"])
-    if "datatype" in term:
-        return ox.Literal(term["value"], datatype=ox.NamedNode(term["datatype"]))
-    return ox.Literal(term["value"])
 
 
 class _ResponseReader(io.RawIOBase):
@@ -220,7 +199,7 @@ class RemoteSparqlStore:
         self.endpoints = endpoints
         self._client = endpoints.client()
         self._query_timeout_s = query_timeout_s or endpoints.timeout_s
-        self._triple_count: int | None = None
+        self._counts: Counts | None = None
         self._graphs: list[str] = []
         build_id, graphs = self._read_store_metadata()
         if build_id is None and require_build:
@@ -248,43 +227,33 @@ class RemoteSparqlStore:
     def graph_names(self) -> list[str]:
         return list(self._graphs)
 
-    def triple_count(self) -> int:
-        if self._triple_count is None:
-            rows = self._select_rows(
-                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", DatasetScope((), self._graphs)
-            )
-            self._triple_count = int(rows[0]["n"]["value"]) if rows else 0
-        return self._triple_count
+    def counts(self) -> Counts:
+        if self._counts is None:
+            triples = self._select_rows(queries.COUNT_DEFAULT_GRAPH, STORE_DATASET)
+            quads = self._select_rows(queries.COUNT_NAMED_GRAPHS, STORE_DATASET)
+            self._counts = Counts(_count_of(triples), _count_of(quads))
+        return self._counts
 
     def _read_store_metadata(self) -> tuple[str | None, list[str]]:
-        rows = self._select_rows(
-            f"SELECT ?p ?o WHERE {{ <{BUILD_ID_GRAPH}> ?p ?o }}",
-            DatasetScope((BUILD_ID_GRAPH,), ()),
-        )
+        rows = self._select_rows(queries.metadata(terms.iri(BUILD_ID_GRAPH)), QueryDataset((BUILD_ID_GRAPH,), ()))
         build_id = next((r["o"]["value"] for r in rows if r["p"]["value"] == BUILD_ID_PREDICATE), None)
         graphs = sorted(r["o"]["value"] for r in rows if r["p"]["value"] == LOADED_GRAPH_PREDICATE)
         return build_id, graphs
 
     # ------------------------------------------------------------ queries
 
-    def _dataset_params(self, scope: DatasetScope | None) -> list[tuple[str, str]]:
-        if scope and (scope.default_graphs or scope.named_graphs):
-            default, named = list(scope.default_graphs), list(scope.named_graphs)
-        else:
-            # The embedded store's default: the union of all named graphs, and all of them by name.
-            default, named = self._graphs, self._graphs
-        params = [("default-graph-uri", g) for g in default]
-        params += [("named-graph-uri", g) for g in named]
-        if default and not named:
-            # SPARQL Protocol: the named graphs are then none. Some servers read "none given" as
-            # "all"; naming one graph that never holds anything keeps GRAPH ?g from seeing the rest.
-            params += [("named-graph-uri", NO_GRAPH)]
-        return params
+    def _dataset_params(self, dataset: QueryDataset) -> list[tuple[str, str]]:
+        """The query's dataset as SPARQL Protocol parameters, so the server's own graphs and defaults never count."""
+        default = [MERGED_GRAPH] if dataset.default_graphs is None else list(dataset.default_graphs)
+        named = self._graphs if dataset.named_graphs is None else list(dataset.named_graphs)
+        # Some servers read "none given" as "all": a graph that never holds anything stands for "none".
+        params = [("default-graph-uri", g) for g in default or [NO_GRAPH]]
+        return params + [("named-graph-uri", g) for g in named or [NO_GRAPH]]
 
     def _post_query(
-        self, sparql: str, scope: DatasetScope | None, accept: str, consume: Callable[[Iterator[bytes]], Any]
+        self, sparql: str, dataset: QueryDataset, accept: str, consume: Callable[[Iterator[bytes]], Any]
     ) -> Any:
-        data = [("query", sparql), *self._dataset_params(scope)]
+        data = [("query", sparql), *self._dataset_params(dataset)]
         try:
             with self._client.stream(
                 "POST",
@@ -314,7 +283,7 @@ class RemoteSparqlStore:
         except httpx.TransportError as error:
             raise StoreUnavailable(f"cannot reach the SPARQL server at {self.endpoints.query_url}: {error}") from error
 
-    def _solutions(self, sparql: str, scope: DatasetScope | None) -> dict[str, Any]:
+    def _solutions(self, sparql: str, dataset: QueryDataset) -> dict[str, Any]:
         def read(chunks: Iterator[bytes]) -> Any:
             body = b"".join(chunks)
             try:
@@ -324,17 +293,17 @@ class RemoteSparqlStore:
                     f"the SPARQL server did not answer in SPARQL JSON: {_server_message(body)}"
                 ) from error
 
-        document = self._post_query(sparql, scope, SPARQL_JSON, read)
+        document = self._post_query(sparql, dataset, SPARQL_JSON, read)
         if not isinstance(document, dict):
             raise RemoteStoreError("the SPARQL server did not answer in SPARQL JSON")
         return document
 
-    def _select_rows(self, sparql: str, scope: DatasetScope | None) -> list[Binding]:
-        document = self._solutions(sparql, scope)
+    def _select_rows(self, sparql: str, dataset: QueryDataset) -> list[Binding]:
+        document = self._solutions(sparql, dataset)
         bindings = document.get("results", {}).get("bindings", [])
         return [{name: normalize_term(term) for name, term in row.items()} for row in bindings]
 
-    def _triples(self, sparql: str, scope: DatasetScope | None, consume: Callable[[Iterator[ox.Triple]], Any]) -> Any:
+    def _triples(self, sparql: str, dataset: QueryDataset, consume: Callable[[Iterator[ox.Triple]], Any]) -> Any:
         def read(chunks: Iterator[bytes]) -> Any:
             try:
                 return consume(
@@ -344,26 +313,24 @@ class RemoteSparqlStore:
             except SyntaxError as error:
                 raise RemoteStoreError(f"the SPARQL server did not answer in N-Triples: {error}") from error
 
-        return self._post_query(sparql, scope, N_TRIPLES, read)
+        return self._post_query(sparql, dataset, N_TRIPLES, read)
 
     def query(
-        self,
-        sparql: str,
-        media_type: str | None = None,
-        scope: DatasetScope | None = None,
-        max_rows: int | None = None,
+        self, read: ReadQuery, dataset: QueryDataset, media_type: str, max_rows: int | None = None
     ) -> QueryResult:
-        """Run a query on the server and serialize its result here (the first `max_rows` rows or triples)."""
-        form = check_portable(sparql)
+        """Run a user's query on the server and serialize its result here (the first `max_rows` rows or triples)."""
+        check_portable(read)
+        # The server has no base IRI of ours: a BASE first resolves the query's relative IRIs as the embedded
+        # store does (a BASE of the query's own still resolves against it, as SPARQL says).
+        sparql = f"BASE <{read.base_iri}>\n{read.text}" if read.base_iri else read.text
+        form = read.form or QueryForm.SELECT
         if form == QueryForm.ASK:
-            chosen = media_type or SPARQL_JSON
-            document = self._solutions(sparql, scope)
+            document = self._solutions(sparql, dataset)
             if not isinstance(document.get("boolean"), bool):
                 raise RemoteStoreError("the SPARQL server answered an ASK query without a boolean")
-            return QueryResult(QueryForm.ASK, chosen, serialize_boolean(document["boolean"], chosen), rows=1)
+            return QueryResult(QueryForm.ASK, media_type, serialize_boolean(document["boolean"], media_type), rows=1)
         if form == QueryForm.SELECT:
-            chosen = media_type or SPARQL_JSON
-            document = self._solutions(sparql, scope)
+            document = self._solutions(sparql, dataset)
             variables = [str(v) for v in document.get("head", {}).get("vars", [])]
             bindings = document.get("results", {}).get("bindings", [])
             truncated = max_rows is not None and len(bindings) > max_rows
@@ -371,9 +338,8 @@ class RemoteSparqlStore:
                 {name: normalize_term(term) for name, term in row.items()}
                 for row in (bindings[:max_rows] if max_rows is not None else bindings)
             ]
-            body = serialize_solutions(variables, rows, chosen)
-            return QueryResult(QueryForm.SELECT, chosen, body, rows=len(rows), truncated=truncated)
-        chosen = media_type or TURTLE
+            body = serialize_solutions(variables, rows, media_type)
+            return QueryResult(QueryForm.SELECT, media_type, body, rows=len(rows), truncated=truncated)
 
         def collect(triples: Iterator[ox.Triple]) -> tuple[list[ox.Triple], bool]:
             kept: list[ox.Triple] = []
@@ -383,30 +349,26 @@ class RemoteSparqlStore:
                 kept.append(triple)
             return kept, False
 
-        kept, truncated = self._triples(sparql, scope, collect)
-        body = ox.serialize(kept, format=_RDF_FORMATS[chosen]) or b""
-        return QueryResult(form, chosen, body, rows=len(kept), truncated=truncated)
+        kept, truncated = self._triples(sparql, dataset, collect)
+        return QueryResult(form, media_type, serialize_triples(kept, media_type), rows=len(kept), truncated=truncated)
 
     def select(self, sparql: str) -> list[Binding]:
-        """Rows of a SELECT query as SPARQL JSON terms (for questions and paths)."""
-        if check_portable(sparql) != QueryForm.SELECT:
-            raise ValueError("select() takes a SELECT query")
-        return self._select_rows(sparql, None)
+        """Rows of one of the service's own SELECT queries, on the store's dataset."""
+        return self._select_rows(sparql, STORE_DATASET)
+
+    def construct(self, sparql: str, media_type: str) -> bytes:
+        """The triples of one of the service's own CONSTRUCT queries, serialized."""
+        return serialize_triples(self._triples(sparql, STORE_DATASET, list), media_type)
 
     # ------------------------------------------------------------ export
 
     def _graph_triples(self, graph: str, sink: Callable[[Iterator[ox.Triple]], int]) -> int:
-        return int(
-            self._triples(
-                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-                DatasetScope((), (graph,)),
-                sink,
-            )
-        )
+        return int(self._triples(queries.graph_triples(terms.iri(graph)), QueryDataset((), (graph,)), sink))
 
     def export(self, media_type: str) -> Iterator[bytes]:
-        """The whole dataset, graph by graph (triples formats merge the graphs), checked complete."""
-        rdf_format = _RDF_FORMATS[media_type]
+        """Dataset formats: every named graph; triple formats: their RDF merge. Each graph checked complete."""
+        rdf_format = RDF_FORMATS[media_type]
+        graphs = self._graphs if rdf_format.supports_datasets else [MERGED_GRAPH]
         # N-Triples, N-Quads, Turtle and TriG written graph by graph concatenate into one valid document.
         streamable = rdf_format in (
             ox.RdfFormat.N_TRIPLES,
@@ -415,12 +377,12 @@ class RemoteSparqlStore:
             ox.RdfFormat.TRIG,
         )
         held: list[ox.Quad] = []
-        for graph in self._graphs:
+        for graph in graphs:
             expected = self._count_graph(graph)
-            buffer = _ChunkWriter()
+            buffer = ChunkWriter()
             name = ox.NamedNode(graph)
 
-            def sink(triples: Iterator[ox.Triple], buffer: _ChunkWriter = buffer, name: ox.NamedNode = name) -> int:
+            def sink(triples: Iterator[ox.Triple], buffer: ChunkWriter = buffer, name: ox.NamedNode = name) -> int:
                 counted = _Counter(triples)
                 if not streamable:
                     held.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in counted)
@@ -439,7 +401,7 @@ class RemoteSparqlStore:
                 )
             yield from buffer.drain()
         if not streamable:
-            buffer = _ChunkWriter()
+            buffer = ChunkWriter()
             if rdf_format.supports_datasets:
                 ox.serialize(held, buffer, rdf_format)  # type: ignore[arg-type]
             else:
@@ -447,10 +409,11 @@ class RemoteSparqlStore:
             yield from buffer.drain()
 
     def _count_graph(self, graph: str) -> int:
-        rows = self._select_rows(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", DatasetScope((), (graph,))
-        )
-        return int(rows[0]["n"]["value"]) if rows else 0
+        return _count_of(self._select_rows(queries.count_graph(terms.iri(graph)), QueryDataset((), (graph,))))
+
+
+def _count_of(rows: list[Binding]) -> int:
+    return int(rows[0]["n"]["value"]) if rows else 0
 
 
 class _Counter:
@@ -515,16 +478,22 @@ def load_build(build: BuildResult, endpoints: Endpoints, chunk_triples: int = LO
     # keeps them (xsd:positiveInteger as xsd:integer, "1.50" as "1.5"): both then answer alike.
     canonical = ox.Store()
     canonical.bulk_load(path=str(build.dataset_file), format=ox.RdfFormat.N_QUADS)
+    canonical.bulk_load(
+        path=str(merge_file(build.directory)), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()
+    )
     by_graph: dict[str, list[ox.Triple]] = {}
+    merged: list[ox.Triple] = []
     for quad in canonical.quads_for_pattern(None, None, None, None):
         if isinstance(quad.graph_name, ox.NamedNode):
             by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+        else:
+            merged.append(quad.triple)
     with endpoints.client() as client:
         _graph_store_call(client, "DELETE", graph_store, BUILD_ID_GRAPH, None, missing_ok=True)
         for graph in previous:
             if graph not in by_graph:
                 _graph_store_call(client, "DELETE", graph_store, graph, None, missing_ok=True)
-        for graph, triples in sorted(by_graph.items()):
+        for graph, triples in [*sorted(by_graph.items()), (MERGED_GRAPH, merged)]:
             for start in range(0, max(len(triples), 1), chunk_triples):
                 body = ox.serialize(triples[start : start + chunk_triples], format=ox.RdfFormat.N_TRIPLES) or b""
                 _graph_store_call(client, "PUT" if start == 0 else "POST", graph_store, graph, body)

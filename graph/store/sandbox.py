@@ -5,20 +5,19 @@ process holding the build's on-disk store open read-only; when the deadline pass
 the worker is killed (SIGKILL frees its CPU and memory at once) and a fresh one takes
 its place. Each worker also:
 
-- checks the query again with rdflib's grammar (`guard.check_parsed`) before Oxigraph sees it;
 - leaves the network, where the system allows it (a new, empty network namespace:
-  no interface but a down loopback), so not even a query the guards missed could connect out;
+  no interface but a down loopback), so not even a query the reader missed could connect out;
 - is capped in memory (address space), so a runaway sort or join fails alone.
 
-`SandboxedStore` is a `GraphStore`: `query()` (users' text) goes through the guard and a
-worker; `select()`, `export()` and the counts (our own queries) run on an in-process store.
+`SandboxedStore` is a `GraphStore`: `query()` (users' text, already read and accepted by
+graph.store.reader) runs in a worker; `select()`, `construct()`, `export()` and the counts
+(the service's own queries) run on an in-process store.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
 import gc
 import logging
 import multiprocessing
@@ -27,11 +26,9 @@ import queue
 import resource
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -39,26 +36,16 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from graph.build import BuildResult, current_build
-from graph.guard import QueryRefused, RefusalReason, check_parsed, check_query
+from graph.build.directory import BuildResult, current_build
 from graph.settings import Settings
-from graph.store import (
-    Binding,
-    DatasetScope,
-    GraphStore,
-    OxigraphStore,
-    QueryForm,
-    QueryResult,
-    QuerySyntaxError,
-    StoreUnavailable,
-    stored_build_id,
-)
+from graph.store.base import Counts, GraphStore, QueryResult, QuerySyntaxError, StoreUnavailable
+from graph.store.embedded import OxigraphStore, read_marker
+from graph.store.formats import Binding
+from graph.store.reader import QueryDataset, QueryForm, ReadQuery
 
 log = logging.getLogger(__name__)
 
 STORES_DIR = "stores"
-_WORKER_STACK_BYTES = 256 * 1024 * 1024  # rdflib's recursive-descent parser on long queries
-_WORKER_RECURSION_LIMIT = 50_000
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 
@@ -102,7 +89,7 @@ def materialise(build: BuildResult, data_dir: Path) -> Path:
     stores = data_dir / STORES_DIR
     target = stores / build.build_id
     if target.is_dir():
-        if stored_build_id(target) == build.build_id:
+        if read_marker(target)[0] == build.build_id:
             return target
         shutil.rmtree(target, ignore_errors=True)  # written by an older version, or not by us
     stores.mkdir(parents=True, exist_ok=True)
@@ -142,22 +129,12 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _worker_main(connection: Connection, store_path: str, known_graphs: list[str], memory_mb: int) -> None:
+def _worker_main(connection: Connection, store_path: str, memory_mb: int) -> None:
     """Entry point of a worker process: answer queries from `connection` until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     isolated = _leave_network()
     _limit_memory(memory_mb)
-    sys.setrecursionlimit(_WORKER_RECURSION_LIMIT)
-    threading.stack_size(_WORKER_STACK_BYTES)
-    runner = threading.Thread(target=_serve, args=(connection, store_path, known_graphs, isolated), daemon=True)
-    runner.start()
-    runner.join()
-
-
-def _serve(connection: Connection, store_path: str, known_graphs: list[str], isolated: bool) -> None:
     store = OxigraphStore.open_read_only(Path(store_path))
-    known = frozenset(known_graphs)
-    _answer(store, known, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", None, None, 1)  # warm the parsers up
     connection.send(("ready", store.build_id, isolated))
     while True:
         try:
@@ -167,57 +144,16 @@ def _serve(connection: Connection, store_path: str, known_graphs: list[str], iso
         if request is None:
             return
         try:
-            connection.send(_answer(store, known, *request))
+            connection.send(_answer(store, *request))
         except (BrokenPipeError, OSError):  # the server went away or gave up on this query
             return
 
 
-@functools.lru_cache(maxsize=1024)
-def _parsed_refusal(sparql: str, known: frozenset[str]) -> tuple[str, str, str] | None:
-    """The worker's own reading of a query, remembered (services send the same queries again and again)."""
-    try:
-        check_parsed(sparql, known_graphs=known)
-    except QueryRefused as refused:
-        if refused.reason is RefusalReason.SYNTAX:
-            engine_message = _engine_syntax_error(sparql)
-            if engine_message is not None:
-                return ("syntax", engine_message, "")  # both refuse it: the engine's message is the more precise
-        return ("refused", refused.reason.value, refused.message)
-    return None
-
-
-def _engine_syntax_error(sparql: str) -> str | None:
-    """Oxigraph's syntax error for a text rdflib could not parse, or None when Oxigraph parses it.
-
-    It runs on an empty store: the text has passed the tokenizer (no SERVICE, no update), and
-    when Oxigraph does parse it, the query is still refused (the two readings disagree).
-    """
-    import pyoxigraph
-
-    try:
-        pyoxigraph.Store().query(sparql)
-    except SyntaxError as error:
-        return str(error)
-    except Exception:  # an evaluation error on the empty store: it parsed
-        return None
-    return None
-
-
 def _answer(
-    store: OxigraphStore,
-    known: frozenset[str],
-    sparql: str,
-    media_type: str | None,
-    scope: DatasetScope | None,
-    max_rows: int | None,
-    checked: bool = False,
+    store: OxigraphStore, read: ReadQuery, dataset: QueryDataset, media_type: str, max_rows: int | None
 ) -> tuple[Any, ...]:
-    # `checked`: this exact text already passed both readings (the parent remembers verdicts workers gave).
-    refusal = None if checked else _parsed_refusal(sparql, known)
-    if refusal is not None:
-        return refusal[:2] if refusal[0] == "syntax" else refusal
     try:
-        result = store.query(sparql, media_type, scope, max_rows)
+        result = store.query(read, dataset, media_type, max_rows)
     except QuerySyntaxError as error:
         return ("syntax", str(error))
     except MemoryError:
@@ -235,7 +171,16 @@ class _Worker:
     process: BaseProcess
     connection: Connection
 
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
     def kill(self) -> None:
+        # By its own pid, not through the launcher: when the launcher has died, multiprocessing takes its
+        # children for exited, and a kill through it would do nothing while the worker runs on.
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self.pid, signal.SIGKILL)
         with contextlib.suppress(Exception):
             self.process.kill()
         self.process.join(timeout=5)
@@ -249,16 +194,15 @@ def _context() -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["graph.sandbox", "rdflib.plugins.sparql.parser"])
+    context.set_forkserver_preload(["graph.store.sandbox"])
     return context
 
 
 class WorkerPool:
     """Pre-started query workers over one on-disk store; a worker that overruns is killed and replaced."""
 
-    def __init__(self, store_path: Path, known_graphs: list[str], settings: Settings) -> None:
+    def __init__(self, store_path: Path, settings: Settings) -> None:
         self._store_path = store_path
-        self._known_graphs = known_graphs
         self._settings = settings
         self._context = _context()
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -307,7 +251,7 @@ class WorkerPool:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=_worker_main,
-            args=(child, str(self._store_path), self._known_graphs, self._settings.query_memory_mb),
+            args=(child, str(self._store_path), self._settings.query_memory_mb),
             name="ilokg-query-worker",
             daemon=True,
         )
@@ -422,54 +366,14 @@ def _stop(worker: _Worker) -> None:
 # ------------------------------------------------------------------ the store
 
 
-_VerdictKey = tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]
-
-
-class _Verdicts:
-    """Query texts (with their dataset scope) that passed both readings of the guard, least recently used
-    dropped first: a text that passed once passes again against the same graphs, so a repeated query skips
-    the tokenizer here and the second parse in the worker (7 to 10 ms of rdflib for an ordinary query)."""
-
-    def __init__(self, entries: int) -> None:
-        self._entries = entries
-        self._passed: OrderedDict[_VerdictKey, None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _key(sparql: str, scope: DatasetScope | None) -> _VerdictKey:
-        if scope is None:
-            return (sparql, None, None)
-        return (sparql, tuple(scope.default_graphs), tuple(scope.named_graphs))
-
-    def passed(self, sparql: str, scope: DatasetScope | None) -> bool:
-        key = self._key(sparql, scope)
-        with self._lock:
-            if key not in self._passed:
-                return False
-            self._passed.move_to_end(key)
-            return True
-
-    def remember(self, sparql: str, scope: DatasetScope | None) -> None:
-        if self._entries <= 0:
-            return
-        key = self._key(sparql, scope)
-        with self._lock:
-            self._passed[key] = None
-            self._passed.move_to_end(key)
-            while len(self._passed) > self._entries:
-                self._passed.popitem(last=False)
-
-
 class SandboxedStore:
-    """A GraphStore whose `query()` runs users' text through the guard and in a killable worker."""
+    """A GraphStore whose `query()` (users' text, read by graph.store.reader) runs in a killable worker."""
 
     def __init__(self, internal: OxigraphStore, store_path: Path, settings: Settings) -> None:
         self._internal = internal
         self._settings = settings
-        self._known_graphs = internal.graph_names()
-        self._verdicts = _Verdicts(settings.verdict_cache_entries)  # per build: dropped with it on reload
         self.store_path = store_path
-        self.pool = WorkerPool(store_path, self._known_graphs, settings)
+        self.pool = WorkerPool(store_path, settings)
 
     @classmethod
     def open(cls, build: BuildResult, settings: Settings, internal: OxigraphStore | None = None) -> SandboxedStore:
@@ -489,43 +393,31 @@ class SandboxedStore:
     def internal(self) -> OxigraphStore:
         return self._internal
 
-    def triple_count(self) -> int:
-        return self._internal.triple_count()
+    def counts(self) -> Counts:
+        return self._internal.counts()
 
     def graph_names(self) -> list[str]:
-        return list(self._known_graphs)
-
-    def check(self, sparql: str, scope: DatasetScope | None = None) -> None:
-        """The guard alone (QueryRefused), for callers that want to refuse before doing anything else."""
-        check_query(sparql, known_graphs=self._known_graphs, settings=self._settings, scope=scope)
+        return self._internal.graph_names()
 
     def query(
-        self,
-        sparql: str,
-        media_type: str | None = None,
-        scope: DatasetScope | None = None,
-        max_rows: int | None = None,
+        self, read: ReadQuery, dataset: QueryDataset, media_type: str, max_rows: int | None = None
     ) -> QueryResult:
-        """Guard, then run in a worker: QueryRefused, QuerySyntaxError, QueryTimeout, QueryBusy or QueryFailed."""
-        checked = self._verdicts.passed(sparql, scope)
-        if not checked:
-            self.check(sparql, scope)
+        """Run in a worker by the deadline: QuerySyntaxError, QueryTimeout, QueryBusy or QueryFailed."""
         limit = self._settings.max_result_rows if max_rows is None else min(max_rows, self._settings.max_result_rows)
-        answer = self.pool.run((sparql, media_type, scope, limit, checked))
+        answer = self.pool.run((read, dataset, media_type, limit))
         kind = answer[0]
-        if kind in ("ok", "failed") and not checked:  # the worker's reading let it through to the engine
-            self._verdicts.remember(sparql, scope)
         if kind == "ok":
             _, form, chosen, body, rows, truncated = answer
             return QueryResult(QueryForm(form), chosen, body, rows=rows, truncated=truncated)
-        if kind == "refused":
-            raise QueryRefused(RefusalReason(answer[1]), answer[2])
         if kind == "syntax":
             raise QuerySyntaxError(answer[1])
         raise QueryFailed(answer[1])
 
     def select(self, sparql: str) -> list[Binding]:
         return self._internal.select(sparql)
+
+    def construct(self, sparql: str, media_type: str) -> bytes:
+        return self._internal.construct(sparql, media_type)
 
     def export(self, media_type: str) -> Iterator[bytes]:
         return self._internal.export(media_type)

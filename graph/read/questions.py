@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from graph import terms
 from graph.ids import IdError, IdScheme
-from graph.store import Binding, GraphStore
-from ontology.namespaces import ILOKG, PREFIXES, SDG_BASE
+from graph.queries import questions as queries
+from graph.store.base import GraphStore
+from graph.store.formats import Binding, binding_value
+from ontology.namespaces import ILOKG, SDG_BASE, SDGO
 
-PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 MAX_PREMISE_DEPTH = 8
 
 
@@ -81,12 +83,6 @@ class FlagshipsForTarget:
     derived_only: list[FlagshipAnswer]
 
 
-def binding_value(row: Binding, name: str) -> str | None:
-    """The value of a variable of a SPARQL JSON row, or None when it is unbound."""
-    term = row.get(name)
-    return term["value"] if term else None
-
-
 class Questions:
     """The named questions, over one store."""
 
@@ -103,11 +99,7 @@ class Questions:
         """prefLabel of each IRI that has one."""
         if not iris:
             return {}
-        values = " ".join(f"<{iri}>" for iri in sorted(iris))
-        rows = self.store.select(
-            PROLOGUE + f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} ?s skos:prefLabel ?l }} "
-            "GROUP BY ?s"
-        )
+        rows = self.store.select(queries.labels(terms.iri(i) for i in iris))
         return {row["s"]["value"]: row["label"]["value"] for row in rows}
 
     def resolve_target(self, code: str) -> str:
@@ -119,8 +111,7 @@ class Questions:
             raise UnknownResource(f"{code!r} is not an SDG target code; write it like 8.7 or 1.a") from error
         if not str(resolved.iri).startswith(SDG_BASE) or text.count(".") != 1:
             raise UnknownResource(f"{code!r} is not an SDG target code; write it like 8.7 or 1.a")
-        found = self.store.select(PROLOGUE + f"SELECT ?s WHERE {{ BIND(<{resolved.iri}> AS ?s) ?s a sdgo:Target }}")
-        if not found:
+        if not self.store.select(queries.is_of_class(terms.iri(str(resolved.iri)), terms.iri(str(SDGO.Target)))):
             raise UnknownResource(f"there is no SDG target {text}; the SDG framework has targets 1.1 to 17.19")
         return str(resolved.iri)
 
@@ -128,17 +119,8 @@ class Questions:
 
     def evidence_for(self, subject: str | None, predicate: str, obj: str) -> list[tuple[str, EvidenceItem]]:
         """(subject IRI, evidence) for every stated link `subject predicate obj` (subject None: any)."""
-        # No BIND(?subject AS ?subject) when any subject will do: Virtuoso then matches nothing.
-        bind_subject = f"BIND(<{subject}> AS ?subject)" if subject else ""
         rows = self.store.select(
-            PROLOGUE
-            + f"""SELECT ?subject ?evidence ?document ?title ?line ?quote ?note WHERE {{
-  {bind_subject}
-  ?evidence a ilokg:Evidence ; rdf:subject ?subject ; rdf:predicate <{predicate}> ; rdf:object <{obj}> ;
-            dcterms:source ?document ; ilokg:line ?line ; ilokg:quote ?quote .
-  ?document dcterms:title ?title .
-  OPTIONAL {{ ?evidence rdfs:comment ?note }}
-}} ORDER BY ?document ?line"""
+            queries.evidence_for(terms.iri(subject) if subject else None, terms.iri(predicate), terms.iri(obj))
         )
         return [(row["subject"]["value"], self._evidence_item(row)) for row in rows]
 
@@ -153,14 +135,8 @@ class Questions:
 
     def derivations_for(self, subject: str | None, predicate: str, obj: str) -> list[tuple[str, DerivationItem]]:
         """(subject IRI, derivation with its premises) for every derived link `subject predicate obj`."""
-        # No BIND(?subject AS ?subject) when any subject will do: Virtuoso then matches nothing.
-        bind_subject = f"BIND(<{subject}> AS ?subject)" if subject else ""
         rows = self.store.select(
-            PROLOGUE
-            + f"""SELECT ?subject ?derivation WHERE {{
-  {bind_subject}
-  ?derivation a ilokg:Derivation ; rdf:subject ?subject ; rdf:predicate <{predicate}> ; rdf:object <{obj}> .
-}} ORDER BY ?derivation"""
+            queries.derivations_for(terms.iri(subject) if subject else None, terms.iri(predicate), terms.iri(obj))
         )
         items = self.explain([row["derivation"]["value"] for row in rows])
         return [(row["subject"]["value"], items[row["derivation"]["value"]]) for row in rows]
@@ -169,18 +145,9 @@ class Questions:
         """Each derivation with its rule and premises, premises explained down to the stated evidence."""
         if not derivations:
             return {}
-        values = " ".join(f"<{iri}>" for iri in sorted(set(derivations)))
         # Three small queries rather than one with OPTIONALs: an OPTIONAL over every evidence node
-        # costs a scan of all of them (seconds at a million triples); VALUES keeps each lookup bound.
-        rows = self.store.select(
-            PROLOGUE
-            + f"""SELECT ?derivation ?rule ?premise ?kind ?s ?p ?o WHERE {{
-  VALUES ?derivation {{ {values} }}
-  ?derivation ilokg:rule ?rule ; prov:wasDerivedFrom ?premise .
-  ?premise a ?kind ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  FILTER(?kind IN (ilokg:Evidence, ilokg:Derivation))
-}}"""
-        )
+        # costs a scan of all of them (seconds at a million triples).
+        rows = self.store.select(queries.premises(terms.iri(d) for d in derivations))
         rule_labels = self._rule_labels({row["rule"]["value"] for row in rows})
         sources = self._evidence_sources(
             {row["premise"]["value"] for row in rows if row["kind"]["value"] == str(ILOKG.Evidence)}
@@ -217,28 +184,17 @@ class Questions:
     def _rule_labels(self, rules: set[str]) -> dict[str, str]:
         if not rules:
             return {}
-        values = " ".join(f"<{iri}>" for iri in sorted(rules))
-        rows = self.store.select(
-            PROLOGUE + f"SELECT ?rule ?label WHERE {{ VALUES ?rule {{ {values} }} ?rule rdfs:label ?label }}"
-        )
+        rows = self.store.select(queries.rdfs_labels(terms.iri(r) for r in rules))
         labels: dict[str, str] = {}
         for row in rows:
-            labels.setdefault(row["rule"]["value"], row["label"]["value"])
+            labels.setdefault(row["s"]["value"], row["label"]["value"])
         return labels
 
     def _evidence_sources(self, evidence: set[str]) -> dict[str, Binding]:
         """Document, title, line and quote of each evidence node."""
         if not evidence:
             return {}
-        values = " ".join(f"<{iri}>" for iri in sorted(evidence))
-        rows = self.store.select(
-            PROLOGUE
-            + f"""SELECT ?premise ?document ?title ?line ?quote WHERE {{
-  VALUES ?premise {{ {values} }}
-  ?premise dcterms:source ?document ; ilokg:line ?line ; ilokg:quote ?quote .
-  ?document dcterms:title ?title
-}}"""
-        )
+        rows = self.store.select(queries.evidence_sources(terms.iri(e) for e in evidence))
         sources: dict[str, Binding] = {}
         for row in rows:
             sources.setdefault(row["premise"]["value"], row)
@@ -251,8 +207,7 @@ class Questions:
         target = self.resolve_target(code)
         predicate = str(ILOKG.servesTarget)
         flagships = {
-            row["f"]["value"]
-            for row in self.store.select(PROLOGUE + "SELECT ?f WHERE { ?f a ilokg:FlagshipProgramme }")
+            row["s"]["value"] for row in self.store.select(queries.members_of(terms.iri(str(ILOKG.FlagshipProgramme))))
         }
         evidence: dict[str, list[EvidenceItem]] = defaultdict(list)
         for subject, item in self.evidence_for(None, predicate, target):

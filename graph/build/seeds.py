@@ -29,13 +29,13 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.curated import CuratedError, Row, read_curated
-from graph.derive import Derivation, Statement, derive
-from graph.evidence import SourceText, fold_space
+from graph.build.curated import CuratedError, Row, read_curated
+from graph.build.derive import Derivation, Statement, derive
+from graph.build.evidence import SourceText, fold_space
 from graph.ids import INSTRUMENT_PATTERN, REGIONS, IdError, IdScheme, Resolved
-from graph.reference import ReferenceData, read_reference, read_sdg_indicator_iris
+from graph.build.reference import ReferenceData, read_reference, read_sdg_indicator_iris
 from graph.settings import Settings
-from graph.shapes import Violation, violations
+from graph.build.shapes import Violation, violations
 from ontology.namespaces import (
     DCTERMS,
     ILOKG,
@@ -49,10 +49,6 @@ from ontology.namespaces import (
     XSD,
 )
 
-DATASET_FILE = "dataset.nq"
-MANIFEST_FILE = "manifest.json"
-CURRENT_LINK = "current"
-BUILDS_DIR = "builds"
 MAX_REPORTED_PROBLEMS = 200
 
 REGION_LABELS = {
@@ -167,16 +163,6 @@ class BuildOutput:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class BuildResult:
-    """A build written to disk."""
-
-    build_id: str
-    directory: Path
-    dataset_file: Path
-    manifest: dict[str, object]
-
-
 class _Builder:
     """Turns the seeds into quads, collecting every problem instead of stopping at the first."""
 
@@ -204,9 +190,17 @@ class _Builder:
     def read_documents(self) -> None:
         registry = self.seeds / "documents" / "documents.csv"
         with registry.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
+            for number, row in enumerate(csv.DictReader(handle), start=2):
                 path = self.seeds / "documents" / row["file"]
-                text = SourceText.read(row["key"], path)
+                try:
+                    text = SourceText.read(row["key"], path)
+                except (OSError, UnicodeDecodeError) as error:
+                    reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+                    self.problems.append(
+                        f"documents/documents.csv:{number}: document {row['key']!r}: cannot read {row['file']} "
+                        f"({reason}); add the file to seeds/documents/ or correct the row"
+                    )
+                    continue
                 self.documents[row["key"]] = text
                 iri = self.describe_document(row["key"], f"documents/{row['file']}", row["title"], text)
                 meta = self.graph(self.names.document(row["key"]))
@@ -612,98 +606,3 @@ def _locate(violation: Violation, statements: list[Statement]) -> str:
         return text
     return f"{rows[0]}: {text}" + (f" (also stated at {', '.join(rows[1:])})" if len(rows) > 1 else "")
 
-
-def _describe_build(output: BuildOutput, settings: Settings, build_id: str, created: str) -> None:
-    names = GraphNames(settings.base_iri)
-    meta = output.dataset.graph(names.meta)
-    dataset_iri = URIRef(f"{settings.base_iri}dataset")
-    activity = URIRef(f"{settings.base_iri}build/{build_id}")
-    total = sum(output.counts.values())
-    meta.add((dataset_iri, RDF.type, VOID.Dataset))
-    meta.add((dataset_iri, DCTERMS.title, Literal("ILO development cooperation knowledge graph", lang="en")))
-    meta.add((dataset_iri, DCTERMS.created, Literal(created, datatype=XSD.dateTime)))
-    meta.add((dataset_iri, DCTERMS.identifier, Literal(build_id)))
-    meta.add((dataset_iri, VOID.triples, Literal(total)))
-    meta.add((dataset_iri, VOID.vocabulary, ONTOLOGY_IRI))
-    meta.add((dataset_iri, PROV.wasGeneratedBy, activity))
-    meta.add((activity, RDF.type, PROV.Activity))
-    meta.add((activity, PROV.endedAtTime, Literal(created, datatype=XSD.dateTime)))
-    for graph_iri, count in sorted(output.counts.items()):
-        subset = URIRef(graph_iri)
-        meta.add((dataset_iri, VOID.subset, subset))
-        meta.add((subset, RDF.type, VOID.Dataset))
-        meta.add((subset, VOID.triples, Literal(count)))
-    for document in output.dataset.subjects(RDF.type, ILOKG.SourceDocument):
-        meta.add((dataset_iri, DCTERMS.source, document))
-        meta.add((activity, PROV.used, document))
-
-
-def write_build(output: BuildOutput, settings: Settings) -> BuildResult:
-    """Write the dataset into a new build directory, then point `current` at it in one atomic step."""
-    created = datetime.now(UTC).replace(microsecond=0).isoformat()
-    # Sorted lines: rdflib's order varies with the hash seed, and the same seeds must give the same build id.
-    serialized = output.dataset.serialize(format="nquads", encoding="utf-8")
-    content = b"".join(sorted(line for line in serialized.splitlines(keepends=True) if line.strip()))
-    build_id = hashlib.sha256(content).hexdigest()[:16]
-    _describe_build(output, settings, build_id, created)
-    names = GraphNames(settings.base_iri)
-    meta_nquads = output.dataset.graph(names.meta).serialize(format="nt", encoding="utf-8")
-    meta_lines = b"".join(
-        line[:-2] + b" <" + str(names.meta).encode() + b"> .\n"
-        for line in meta_nquads.splitlines(keepends=True)
-        if line.strip()
-    )
-    builds = settings.data_dir / BUILDS_DIR
-    builds.mkdir(parents=True, exist_ok=True)
-    directory = builds / build_id
-    staging = Path(tempfile.mkdtemp(prefix=f".{build_id}-", dir=builds))
-    try:
-        (staging / DATASET_FILE).write_bytes(content + meta_lines)
-        from graph.store import write_exports  # graph.store reads builds: imported here, not at the top
-
-        write_exports(staging / DATASET_FILE, staging)  # so that /export streams a file from the first request
-        counts = dict(output.counts)
-        counts[str(names.meta)] = len(output.dataset.graph(names.meta))
-        manifest: dict[str, object] = {
-            "build_id": build_id,
-            "created": created,
-            "base_iri": settings.base_iri,
-            "triples": sum(counts.values()),
-            "graphs": counts,
-            "statements": len(output.statements),
-            "derivations": len(output.derivations),
-        }
-        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        if directory.exists():
-            shutil.rmtree(directory)
-        os.replace(staging, directory)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _point_current(settings.data_dir, directory)
-    return BuildResult(build_id, directory, directory / DATASET_FILE, manifest)
-
-
-def _point_current(data_dir: Path, directory: Path) -> None:
-    link = data_dir / CURRENT_LINK
-    temporary = data_dir / f".{CURRENT_LINK}.{os.getpid()}"
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    temporary.symlink_to(directory.relative_to(data_dir))
-    os.replace(temporary, link)
-
-
-def current_build(data_dir: Path) -> BuildResult | None:
-    """The last good build, if any."""
-    link = data_dir / CURRENT_LINK
-    manifest_path = link / MANIFEST_FILE
-    if not manifest_path.is_file():
-        return None
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    directory = link.resolve()
-    return BuildResult(str(manifest["build_id"]), directory, directory / DATASET_FILE, manifest)
-
-
-def build(settings: Settings) -> BuildResult:
-    """Build from the seeds and make it current; on BuildError the current build is untouched."""
-    return write_build(build_dataset(settings), settings)

@@ -16,9 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from graph import terms
 from graph.ids import IdError, IdScheme
-from graph.questions import PROLOGUE, Ref, UnknownResource
-from graph.store import GraphStore
+from graph.queries import paths as queries
+from graph.read.questions import Ref, UnknownResource
+from graph.store.base import GraphStore
 
 if TYPE_CHECKING:  # networkx is imported when the first path index is built, not at service start
     import networkx as nx
@@ -131,40 +133,16 @@ class PathIndex:
 
     @classmethod
     def build(cls, store: GraphStore, ids: IdScheme) -> PathIndex:
-        excluded = ", ".join(f"<{ids.base_iri}{name}>" for name in _EXCLUDED_GRAPHS)
-        bookkeeping = "ilokg:Evidence, ilokg:Derivation"
-        links = store.select(
-            PROLOGUE
-            + f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }}
-  FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type && ?g NOT IN ({excluded}))
-  FILTER NOT EXISTS {{ ?s a ?k FILTER(?k IN ({bookkeeping})) }}
-  FILTER NOT EXISTS {{ ?o a ?k2 FILTER(?k2 IN ({bookkeeping})) }}
-}}"""
-        )
-        why = store.select(
-            PROLOGUE
-            + f"""SELECT ?node ?kind ?s ?p ?o WHERE {{
-  ?node a ?kind ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  FILTER(?kind IN ({bookkeeping}) && isIRI(?o))
-}}"""
-        )
+        links = store.select(queries.links(terms.iri(f"{ids.base_iri}{name}") for name in _EXCLUDED_GRAPHS))
+        why = store.select(queries.REASONS)
         evidence: dict[tuple[str, str, str], list[str]] = {}
         derivations: dict[tuple[str, str, str], list[str]] = {}
         for row in why:
             key = (row["s"]["value"], row["p"]["value"], row["o"]["value"])
             target = evidence if row["kind"]["value"].endswith("#Evidence") else derivations
             target.setdefault(key, []).append(row["node"]["value"])
-        labels = {
-            row["s"]["value"]: row["l"]["value"]
-            for row in store.select(
-                PROLOGUE + "SELECT ?s (SAMPLE(?x) AS ?l) WHERE { ?s skos:prefLabel ?x } GROUP BY ?s"
-            )
-        }
-        predicate_labels = {
-            row["p"]["value"]: row["l"]["value"]
-            for row in store.select(PROLOGUE + "SELECT ?p (SAMPLE(?x) AS ?l) WHERE { ?p rdfs:label ?x } GROUP BY ?p")
-        }
+        labels = {row["s"]["value"]: row["l"]["value"] for row in store.select(queries.PREFERRED_LABELS)}
+        predicate_labels = {row["p"]["value"]: row["l"]["value"] for row in store.select(queries.PROPERTY_LABELS)}
         import networkx as nx
 
         graph = nx.MultiDiGraph()

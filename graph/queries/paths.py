@@ -1,0 +1,34 @@
+"""Queries that read the link graph of a build once, for paths and neighbourhoods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graph.queries import PROLOGUE
+from graph.terms import Iri, iri_list
+
+_BOOKKEEPING = "ilokg:Evidence, ilokg:Derivation"
+
+
+def links(excluded_graphs: Iterable[Iri]) -> str:
+    """Every link between two resources (no type, literal or bookkeeping node), outside the excluded graphs."""
+    return (
+        PROLOGUE
+        + f"""SELECT DISTINCT ?s ?p ?o WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type && ?g NOT IN ({iri_list(excluded_graphs)}))
+  FILTER NOT EXISTS {{ ?s a ?k FILTER(?k IN ({_BOOKKEEPING})) }}
+  FILTER NOT EXISTS {{ ?o a ?k2 FILTER(?k2 IN ({_BOOKKEEPING})) }}
+}}"""
+    )
+
+
+REASONS = (
+    PROLOGUE
+    + f"""SELECT ?node ?kind ?s ?p ?o WHERE {{
+  ?node a ?kind ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  FILTER(?kind IN ({_BOOKKEEPING}) && isIRI(?o))
+}}"""
+)
+PREFERRED_LABELS = PROLOGUE + "SELECT ?s (SAMPLE(?x) AS ?l) WHERE { ?s skos:prefLabel ?x } GROUP BY ?s"
+PROPERTY_LABELS = PROLOGUE + "SELECT ?p (SAMPLE(?x) AS ?l) WHERE { ?p rdfs:label ?x } GROUP BY ?p"

@@ -1,0 +1,245 @@
+"""The embedded store: Oxigraph in this process, in memory or on disk, holding one build.
+
+The store's default graph holds the RDF merge of the build's graphs (a set, written once when the build is
+loaded, from the build's own merge file), and each named graph what one source says. A query without a dataset
+of its own reads the default graph, so a triple stated by two documents is one solution, and `GRAPH ?g` still
+tells who says so.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.build.directory import BuildResult, current_build
+from graph.build.exports import MERGE_INTO_DEFAULT_GRAPH, export_file, merge_file
+from graph.store.base import Counts, QueryResult, QuerySyntaxError, StoreUnavailable
+from graph.store.formats import (
+    EXPORT_PREFIXES,
+    N_QUADS,
+    N_TRIPLES,
+    RDF_FORMATS,
+    TRIG,
+    TURTLE,
+    Binding,
+    serialize_boolean,
+    serialize_solutions,
+    serialize_triples,
+    term_json,
+)
+from graph.store.reader import STORE_DATASET, QueryDataset, QueryForm, ReadQuery
+from graph.store.streams import QueueWriter, file_chunks, streamed
+
+STORE_MARKER_FILE = "ilokg-store.json"
+# Exports a build writes beside its dataset (N-Quads is the dataset file itself).
+FILED_EXPORTS = {N_QUADS: None, TURTLE: ox.RdfFormat.TURTLE, N_TRIPLES: ox.RdfFormat.N_TRIPLES, TRIG: ox.RdfFormat.TRIG}
+
+
+def _dataset_options(dataset: QueryDataset) -> dict[str, Any]:
+    """pyoxigraph's keyword arguments for a query dataset (always given, so a query's own FROM never decides)."""
+    options: dict[str, Any] = {}
+    if dataset.default_graphs is None:
+        options["default_graph"] = ox.DefaultGraph()
+    else:
+        options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
+    if dataset.named_graphs is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+    return options
+
+
+def load_into(store: ox.Store, build: BuildResult) -> None:
+    """Load a build into an empty store: its named graphs, and their merge as the default graph."""
+    store.bulk_load(path=str(build.dataset_file), format=ox.RdfFormat.N_QUADS)
+    merged = merge_file(build.directory)
+    if merged.is_file():
+        store.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    else:  # a dataset file without its build's exports: merge here
+        store.update(MERGE_INTO_DEFAULT_GRAPH)
+
+
+class OxigraphStore:
+    """Oxigraph in this process, in memory or on disk."""
+
+    def __init__(
+        self, store: ox.Store, build_id: str, build: BuildResult | None = None, counts: Counts | None = None
+    ) -> None:
+        self._store = store
+        self._build_id = build_id
+        # The build's files, when known: its dataset file is the N-Quads export, its directory holds the others.
+        self._build = build if build is not None and build.build_id == build_id else None
+        self._counts = counts
+        if counts is None and self._build is not None and self._build.quads:
+            self._counts = Counts(self._build.triples, self._build.quads)
+
+    @classmethod
+    def in_memory(cls, build: BuildResult) -> OxigraphStore:
+        store = ox.Store()
+        load_into(store, build)
+        return cls(store, build.build_id, build)
+
+    @classmethod
+    def on_disk(cls, path: Path, build: BuildResult | None) -> OxigraphStore:
+        """Open the store at `path`, (re)loading it when it does not hold `build`."""
+        if build is None and not path.exists():
+            raise StoreUnavailable(f"no store at {path} and no build to load into it; run `ilokg build` first")
+        held, counts = read_marker(path)
+        if build is not None and held != build.build_id:
+            shutil.rmtree(path, ignore_errors=True)
+            store = ox.Store(str(path))
+            load_into(store, build)
+            store.optimize()
+            store.flush()
+            held, counts = build.build_id, _count(store)
+            write_marker(path, held, counts)
+        else:
+            store = ox.Store(str(path))
+        if held is None:
+            raise StoreUnavailable(f"the store at {path} holds no build; run `ilokg build` first")
+        return cls(store, held, build, counts)
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> OxigraphStore:
+        """Open an on-disk store that another process keeps (for query workers)."""
+        held, counts = read_marker(path)
+        if held is None:
+            raise StoreUnavailable(f"the store at {path} holds no build")
+        return cls(ox.Store.read_only(str(path)), held, None, counts)
+
+    @property
+    def build_id(self) -> str:
+        return self._build_id
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        return self._store
+
+    def counts(self) -> Counts:
+        # Counting scans the store (a quarter of a second at a million triples); a store holds one build and
+        # never changes, so count once (a build's manifest and an on-disk store's marker keep the counts).
+        if self._counts is None:
+            self._counts = _count(self._store)
+        return self._counts
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def _run(self, sparql: str, dataset: QueryDataset, base_iri: str | None) -> Any:
+        try:
+            return self._store.query(sparql, base_iri=base_iri, **_dataset_options(dataset))
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from error
+
+    def query(
+        self, read: ReadQuery, dataset: QueryDataset, media_type: str, max_rows: int | None = None
+    ) -> QueryResult:
+        """Run a user's query on `dataset` and serialize its result (the first `max_rows` rows or triples)."""
+        result = self._run(read.text, dataset, read.base_iri)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult(QueryForm.ASK, media_type, serialize_boolean(bool(result), media_type), rows=1)
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows: list[Binding] = []
+            truncated = False
+            for solution in result:
+                if max_rows is not None and len(rows) >= max_rows:
+                    truncated = True
+                    break
+                rows.append({v: term_json(solution[v]) for v in variables if solution[v] is not None})
+            body = serialize_solutions(variables, rows, media_type)
+            return QueryResult(QueryForm.SELECT, media_type, body, rows=len(rows), truncated=truncated)
+        triples: list[ox.Triple] = []
+        truncated = False
+        for triple in result:
+            if max_rows is not None and len(triples) >= max_rows:
+                truncated = True
+                break
+            triples.append(triple)
+        form = read.form if read.form is not None and read.form.returns_graph else QueryForm.CONSTRUCT
+        return QueryResult(form, media_type, serialize_triples(triples, media_type), len(triples), truncated)
+
+    def select(self, sparql: str) -> list[Binding]:
+        """Rows of one of the service's own SELECT queries, as SPARQL JSON terms."""
+        result = self._run(sparql, STORE_DATASET, None)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("select() takes a SELECT query")
+        variables = [v.value for v in result.variables]
+        return [{v: term_json(s[v]) for v in variables if s[v] is not None} for s in result]
+
+    def construct(self, sparql: str, media_type: str) -> bytes:
+        """The triples of one of the service's own CONSTRUCT queries, serialized."""
+        result = self._run(sparql, STORE_DATASET, None)
+        if not isinstance(result, ox.QueryTriples):
+            raise ValueError("construct() takes a CONSTRUCT query")
+        return serialize_triples(list(result), media_type)
+
+    def export(self, media_type: str) -> Iterator[bytes]:
+        """The dataset: dataset formats give the named graphs, triple formats their RDF merge."""
+        path = self._export_path(media_type)
+        if path is not None:
+            yield from file_chunks(path)
+            return
+        # No file for this format (JSON-LD, or a store opened without its build's files): serialized here,
+        # streamed from a thread in bounded chunks.
+        rdf_format = RDF_FORMATS[media_type]
+        prefixes = EXPORT_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+
+        def produce(sink: QueueWriter) -> None:
+            if rdf_format.supports_datasets:
+                quads = self._store.quads_for_pattern(None, None, None)
+                named = (q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
+                ox.serialize(named, sink, rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
+            else:
+                self._store.dump(sink, rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)  # type: ignore[arg-type]
+
+        yield from streamed(produce)
+
+    def _export_path(self, media_type: str) -> Path | None:
+        if self._build is None or media_type not in FILED_EXPORTS:
+            return None
+        rdf_format = FILED_EXPORTS[media_type]
+        path = self._build.dataset_file if rdf_format is None else export_file(self._build.directory, rdf_format)
+        return path if path.is_file() else None
+
+
+def _count(store: ox.Store) -> Counts:
+    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return Counts(triples=triples, quads=len(store) - triples)
+
+
+def read_marker(path: Path) -> tuple[str | None, Counts | None]:
+    """The build an on-disk store holds and its counts, from the marker file beside its data.
+
+    Kept out of the graph, so that users' queries see only the build's own triples. A store whose loading was
+    cut short has no marker and is loaded again."""
+    marker = path / STORE_MARKER_FILE
+    if not marker.is_file():
+        return None, None
+    try:
+        content = json.loads(marker.read_text(encoding="utf-8"))
+        return str(content["build_id"]), Counts(int(content["triples"]), int(content["quads"]))
+    except (ValueError, KeyError, TypeError, OSError):
+        return None, None
+
+
+def write_marker(path: Path, build_id: str, counts: Counts) -> None:
+    marker = path / STORE_MARKER_FILE
+    staging = marker.with_suffix(".tmp")
+    staging.write_text(
+        json.dumps({"build_id": build_id, "triples": counts.triples, "quads": counts.quads}), encoding="utf-8"
+    )
+    staging.replace(marker)
+
+
+def open_store(data_dir: Path, store_path: Path | None = None) -> OxigraphStore:
+    """The store of the current build: in memory, or on disk at `store_path`."""
+    build = current_build(data_dir)
+    if store_path is not None:
+        return OxigraphStore.on_disk(store_path, build)
+    if build is None:
+        raise StoreUnavailable(f"there is no build in {data_dir}; run `ilokg build` first")
+    return OxigraphStore.in_memory(build)
