@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.problems import Problem
 from graph.ids import IdScheme
+from graph.read.overview import Overview
 from graph.read.paths import PathIndex, PathIndexCache
 from graph.read.questions import Questions
 from graph.read.resources import Catalogue, Resources
@@ -75,17 +76,18 @@ class LoadedGraph:
     questions: Questions
     resources: Resources
     catalogue: Catalogue
+    overview: Overview
     answers: AnswerCache = field(default_factory=lambda: AnswerCache(0, 0))
     _paths: PathIndexCache = field(default_factory=PathIndexCache)
 
     @classmethod
     def open(cls, store: GraphStore, ids: IdScheme, settings: Settings | None = None) -> LoadedGraph:
+        settings = settings or Settings()
         questions = Questions(store, ids)
         resources = Resources(questions)
-        answers = AnswerCache(settings.answer_cache_entries, settings.answer_cache_mb * 2**20) if settings else None
-        graph = cls(store, ids, questions, resources, Catalogue(resources))
-        if answers is not None:
-            graph.answers = answers
+        answers = AnswerCache(settings.answer_cache_entries, settings.answer_cache_mb * 2**20)
+        graph = cls(store, ids, questions, resources, Catalogue(resources), Overview(questions, settings.seeds_dir))
+        graph.answers = answers
         return graph
 
     @property

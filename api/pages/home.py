@@ -1,0 +1,118 @@
+"""The home page, search, the SPARQL editor and the favicon."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS
+from api.pages.render import render
+from api.routes.dependencies import LoadedGraph, get_graph, get_settings
+from graph.queries import PROLOGUE
+from graph.read.overview import SearchTextError
+from graph.settings import Settings
+from ontology.namespaces import ILOKG
+
+router = APIRouter(tags=["pages"])
+GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+FLAGSHIP = str(ILOKG.FlagshipProgramme)
+
+
+# Example queries of the editor: (title, query); each runs on this graph and returns rows.
+EXAMPLE_QUERIES: list[tuple[str, str]] = [
+    (
+        "Flagships and their principal standards",
+        """SELECT ?flagship ?name ?standard ?title WHERE {
+  ?flagship a ilokg:FlagshipProgramme ; skos:prefLabel ?name ;
+            ilokg:principalStandard ?standard .
+  ?standard skos:prefLabel ?title .
+} ORDER BY ?name ?standard""",
+    ),
+    (
+        "Which flagships serve SDG target 8.7, with the quote",
+        """SELECT ?flagship ?document ?line ?quote WHERE {
+  ?evidence a ilokg:Evidence ; rdf:subject ?flagship ;
+            rdf:predicate ilokg:servesTarget ; rdf:object <http://metadata.un.org/sdg/8.7> ;
+            dcterms:source ?document ; ilokg:line ?line ; ilokg:quote ?quote .
+  ?flagship a ilokg:FlagshipProgramme .
+} ORDER BY ?flagship ?line""",
+    ),
+    (
+        "Links derived by rule, and the rule",
+        """SELECT ?subject ?predicate ?object ?rule WHERE {
+  ?derivation a ilokg:Derivation ; rdf:subject ?subject ; rdf:predicate ?predicate ;
+              rdf:object ?object ; ilokg:rule/rdfs:label ?rule .
+} LIMIT 100""",
+    ),
+    (
+        "How many things of each kind",
+        """SELECT ?class (COUNT(?thing) AS ?count) WHERE {
+  ?thing a ?class .
+} GROUP BY ?class ORDER BY DESC(?count)""",
+    ),
+    (
+        "The named graphs and their sizes (CONSTRUCT)",
+        """CONSTRUCT { ?graph void:triples ?triples } WHERE {
+  ?graph a void:Dataset ; void:triples ?triples .
+}""",
+    ),
+]
+
+
+@router.get("/", response_class=HTMLResponse, summary="Home page: what the graph holds, questions, search")
+def home(request: Request, graph: GraphDep, settings: SettingsDep) -> HTMLResponse:
+    view = graph.overview
+    flagships = graph.catalogue.members(FLAGSHIP)
+    return render(
+        request,
+        graph,
+        "home.html",
+        {
+            "counts": view.kind_counts(),
+            "documents": view.documents(),
+            "info": view.build_info(),
+            "flagships": flagships,
+        },
+    )
+
+
+@router.get("/search", response_class=HTMLResponse, summary="Search names, acronyms, codes and short ids")
+def search(
+    request: Request,
+    graph: GraphDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(description="A name, acronym or short id: IPEC+, child labour, C182, 8.7")] = "",
+) -> HTMLResponse:
+    if not q.strip():
+        return render(request, graph, "search.html", {"q": q, "hits": [], "error": None})
+    view = graph.overview
+    try:
+        hits = view.search(q)
+    except SearchTextError as error:
+        return render(request, graph, "search.html", {"q": q, "hits": [], "error": str(error)}, status_code=400)
+    return render(request, graph, "search.html", {"q": q, "hits": hits, "error": None})
+
+
+@router.get("/query", response_class=HTMLResponse, summary="SPARQL editor")
+def query_editor(request: Request, graph: GraphDep) -> HTMLResponse:
+    prefixes = "".join(line for line in PROLOGUE.splitlines(keepends=True))
+    examples = [(title, prefixes + "\n" + text) for title, text in EXAMPLE_QUERIES]
+    return render(
+        request,
+        graph,
+        "editor.html",
+        {
+            "examples": examples,
+            "query": examples[0][1],
+            "solution_formats": [offer.media_type for offer in SOLUTION_OFFERS],
+            "graph_formats": [offer.media_type for offer in GRAPH_OFFERS],
+        },
+    )
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=308)
