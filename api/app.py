@@ -18,12 +18,17 @@ from api.security import install_security
 from graph.build.seeds import BuildError
 from graph.settings import Settings, get_settings
 from graph.store.base import GraphStore, StoreUnavailable
+from graph.store.isolation import Isolation
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
-    """The service over `store`, or over the store of the current build in `settings.data_dir`."""
+def create_app(
+    settings: Settings | None = None, store: GraphStore | None = None, network: Isolation = Isolation.OFF
+) -> FastAPI:
+    """The service over `store`, or over the store of the current build in `settings.data_dir`.
+
+    `network` says whether the process left the network (`ilokg serve` does, once it listens), for /health."""
     settings = settings or get_settings()
     holder = GraphHolder()
 
@@ -51,6 +56,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.state.settings = settings
     app.state.graph = holder
+    app.state.network = network
     install_problem_handlers(app, problem_page)
     install_security(app, settings)
     for area in (health, sparql, questions, paths, resources, export):

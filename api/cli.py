@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from graph.settings import Settings, get_settings
 from graph.store.base import QuerySyntaxError, RemoteStoreError, StoreUnavailable
 from graph.store.connection import connect
 from graph.store.formats import CSV, JSON_LD, N_QUADS, N_TRIPLES, SPARQL_JSON, TRIG, TURTLE
+from graph.store.isolation import Isolation, leave_network
 from graph.store.reader import Limits, QueryForm, QueryRefused, dataset_of, read_query
 
 EXPORT_FORMATS = {"turtle": TURTLE, "trig": TRIG, "nquads": N_QUADS, "ntriples": N_TRIPLES, "jsonld": JSON_LD}
@@ -198,11 +200,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.port:
         update["port"] = args.port
     settings = settings.model_copy(update=update)
-    if current_build(settings.data_dir) is None:
+    if settings.store_kind != "sparql" and current_build(settings.data_dir) is None:
         print("no build yet: building the graph from the seeds first", file=sys.stderr)
         build(settings)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # Bind first, then leave the network: the listening socket stays reachable, nothing else can connect out.
+    family, kind, proto, _, address = socket.getaddrinfo(settings.host, settings.port, type=socket.SOCK_STREAM)[0]
+    listener = socket.socket(family, kind, proto)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(address)
+    network = isolate(settings)
+    if network is not Isolation.ISOLATED:
+        print(f"ilokg: WARNING: {NETWORK_NOTES[network]}", file=sys.stderr)
+    config = uvicorn.Config(create_app(settings, network=network), log_level="info")
+    uvicorn.Server(config).run(sockets=[listener])
     return 0
+
+
+NETWORK_NOTES = {
+    Isolation.ISOLATED: "the server process is in an empty network namespace: it can open no connection",
+    Isolation.REFUSED: (
+        "this system refused a network namespace: the server process could open outbound connections "
+        "(SPARQL texts that could make the engine call out are still refused by the reader); "
+        "allow unshare(CLONE_NEWNET), e.g. run the container with a seccomp profile that permits it"
+    ),
+    Isolation.OFF: "network isolation is off (ILOKG_ISOLATE_NETWORK=false, or the store is a SPARQL server)",
+}
+
+
+def isolate(settings: Settings) -> Isolation:
+    """Move the server process out of the network, where the settings and the system allow it."""
+    if not settings.isolate_network or settings.store_kind == "sparql":
+        return Isolation.OFF
+    return Isolation.ISOLATED if leave_network() else Isolation.REFUSED
 
 
 def parser() -> argparse.ArgumentParser:

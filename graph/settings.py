@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     sandbox_queries: bool = Field(
         True, description="Run users' SPARQL in killable worker processes (off only to debug the engine in process)."
     )
+    isolate_network: bool = Field(
+        True,
+        description="Move `ilokg serve` into an empty network namespace once it listens (off: to debug only).",
+    )
     query_memory_mb: int = Field(
         2048, ge=1024, description="Address space of one query worker, in MiB; a query needing more fails alone."
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from api.problems import problem_doc
 from api.routes.dependencies import LoadedGraph, get_graph
@@ -14,6 +14,12 @@ router = APIRouter(tags=["service"])
 
 
 @router.get("/health", summary="Whether the graph is loaded", responses=problem_doc())
-def health(graph: Annotated[LoadedGraph, Depends(get_graph)]) -> HealthModel:
+def health(request: Request, graph: Annotated[LoadedGraph, Depends(get_graph)]) -> HealthModel:
     counts = graph.store.counts()
-    return HealthModel(status="ready", triples=counts.triples, quads=counts.quads, build_id=graph.build_id)
+    return HealthModel(
+        status="ready",
+        triples=counts.triples,
+        quads=counts.quads,
+        build_id=graph.build_id,
+        network=request.app.state.network,
+    )

@@ -199,6 +199,10 @@ class HealthModel(Model):
     triples: int = Field(description="Distinct triples: the default graph, the RDF merge of every graph.")
     quads: int = Field(description="Triples in named graphs (a triple stated by two documents counts twice).")
     build_id: str
+    network: Literal["isolated", "not-allowed", "off"] = Field(
+        description="isolated: the server process can open no connection (an empty network namespace); "
+        "not-allowed: the system refused one; off: turned off, or the store is a SPARQL server."
+    )
 
 
 class HopModel(Model):
