@@ -9,7 +9,7 @@ WEB_STAMP := $(VENDOR)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: browser-deps serve test build lint typecheck unit bench bench-full load clean
+.PHONY: browser-deps serve test build lint typecheck unit bench bench-full load conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ CLIENTS ?= 50
 DURATION ?= 60
 load: build
 	$(BIN)/python -m tests.load.load --clients $(CLIENTS) --duration $(DURATION)
+
+# The W3C SPARQL 1.1 tests against /sparql over HTTP, beside in-process pyoxigraph (a subset runs in `make test`).
+conformance: $(STAMP)
+	$(BIN)/python -m tests.conformance
 
 # The side-by-side benchmark against rdflib-endpoint and in-process pyoxigraph (not part of `make test`;
 # installs the peer in its own virtualenv under var/bench; see BENCHMARKS.md). bench-full adds 5M triples.

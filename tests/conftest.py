@@ -73,28 +73,8 @@ def scratch_build(tmp_path_factory: pytest.TempPathFactory, project_seeds: Path)
 @pytest.fixture(scope="session")
 def live_server(built_settings: Settings) -> Iterator[str]:
     """The HTTP service over the session build, in a real uvicorn on 127.0.0.1 (a free port); yields its base URL."""
-    import socket
-    import threading
-
-    import uvicorn
-
     from api.app import create_app
+    from tests.live import running
 
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    config = uvicorn.Config(create_app(built_settings), log_level="warning", lifespan="on", timeout_graceful_shutdown=5)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True, name="live-server")
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError("the live server did not start within 60 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    listener.close()
+    with running(create_app(built_settings)) as url:
+        yield url

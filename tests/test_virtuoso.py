@@ -349,29 +349,12 @@ def test_queries_are_checked_before_they_are_forwarded(remote: RemoteSparqlStore
 @pytest.fixture(scope="module")
 def remote_service(remote_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The HTTP service in a real uvicorn on 127.0.0.1, answering from Virtuoso with no local copy of the data."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
     from api.app import create_app
+    from tests.live import running
 
     settings = remote_settings.model_copy(update={"data_dir": tmp_path_factory.mktemp("no-local-data")})
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + QUERY_TIMEOUT_S
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the service over Virtuoso did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    listener.close()
+    with running(create_app(settings), start_timeout_s=QUERY_TIMEOUT_S) as url:
+        yield url
 
 
 def test_the_http_service_answers_the_same_from_virtuoso(remote_service: str, live_server: str) -> None:
