@@ -40,7 +40,14 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from graph.build.derive import Derivation, Statement, derive
-from graph.build.directory import CURRENT_LINK, DATASET_FILE, MANIFEST_FILE, BuildResult, current_build
+from graph.build.directory import (
+    CURRENT_LINK,
+    DATASET_FILE,
+    DEFAULT_GRAPH_IS_MERGE,
+    MANIFEST_FILE,
+    BuildResult,
+    current_build,
+)
 from graph.build.exports import write_exports
 from graph.build.reference import read_sdg_indicator_iris
 from graph.ids import REGIONS, IdScheme
@@ -533,6 +540,7 @@ def generate(target: int, out_dir: Path, *, settings: Settings | None = None, rn
             "build_id": build_id,
             "base_iri": settings.base_iri,
             "quads": total,
+            "default_graph": DEFAULT_GRAPH_IS_MERGE,
             "seed_build_id": seed_build.build_id,
             "seed_triples": seed.triples,
             "synthetic_triples": total - seed.triples,

@@ -42,7 +42,7 @@ EXAMPLE_QUERIES: list[tuple[str, str]] = [
     ),
     (
         "Links derived by rule, and the rule",
-        """SELECT ?subject ?predicate ?object ?rule WHERE {
+        """SELECT DISTINCT ?subject ?predicate ?object ?rule WHERE {
   ?derivation a ilokg:Derivation ; rdf:subject ?subject ; rdf:predicate ?predicate ;
               rdf:object ?object ; ilokg:rule/rdfs:label ?rule .
 } LIMIT 100""",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +41,14 @@ STORE_MARKER_FILE = "ilokg-store.json"
 FILED_EXPORTS = {N_QUADS: None, TURTLE: ox.RdfFormat.TURTLE, N_TRIPLES: ox.RdfFormat.N_TRIPLES, TRIG: ox.RdfFormat.TRIG}
 
 
-def _dataset_options(dataset: QueryDataset) -> dict[str, Any]:
-    """pyoxigraph's keyword arguments for a query dataset (always given, so a query's own FROM never decides)."""
+def _dataset_options(dataset: QueryDataset, merge_of: frozenset[str] | None) -> dict[str, Any]:
+    """pyoxigraph's keyword arguments for a query dataset (always given, so a query's own FROM never decides).
+
+    `merge_of`: the graphs whose RDF merge the store's default graph holds, if it holds one. A default graph
+    naming exactly those is that merge (the engine would otherwise read the graphs as a bag: a triple in two
+    of them would count twice)."""
     options: dict[str, Any] = {}
-    if dataset.default_graphs is None:
+    if dataset.default_graphs is None or (merge_of and set(dataset.default_graphs) == merge_of):
         options["default_graph"] = ox.DefaultGraph()
     else:
         options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
@@ -52,21 +57,29 @@ def _dataset_options(dataset: QueryDataset) -> dict[str, Any]:
     return options
 
 
-def load_into(store: ox.Store, build: BuildResult) -> None:
-    """Load a build into an empty store: its named graphs, and their merge as the default graph."""
+def load_into(store: ox.Store, build: BuildResult) -> bool:
+    """Load a build into an empty store: its named graphs, and its default graph file (for a build, the merge of
+    its graphs; merged here when a dataset file comes without it). True when the default graph is that merge."""
     store.bulk_load(path=str(build.dataset_file), format=ox.RdfFormat.N_QUADS)
-    merged = merge_file(build.directory)
-    if merged.is_file():
-        store.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-    else:  # a dataset file without its build's exports: merge here
-        store.update(MERGE_INTO_DEFAULT_GRAPH)
+    default = merge_file(build.directory)
+    if default.is_file():
+        store.bulk_load(path=str(default), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        return build.default_graph_is_merge
+    store.update(MERGE_INTO_DEFAULT_GRAPH)
+    return True
 
 
 class OxigraphStore:
     """Oxigraph in this process, in memory or on disk."""
 
     def __init__(
-        self, store: ox.Store, build_id: str, build: BuildResult | None = None, counts: Counts | None = None
+        self,
+        store: ox.Store,
+        build_id: str,
+        build: BuildResult | None = None,
+        counts: Counts | None = None,
+        *,
+        merged: bool = False,
     ) -> None:
         self._store = store
         self._build_id = build_id
@@ -75,40 +88,43 @@ class OxigraphStore:
         self._counts = counts
         if counts is None and self._build is not None and self._build.quads:
             self._counts = Counts(self._build.triples, self._build.quads)
+        # Whether the default graph holds the RDF merge of every named graph (a build's does).
+        self._merged = merged
+        self._merge_of: frozenset[str] | None = None
 
     @classmethod
     def in_memory(cls, build: BuildResult) -> OxigraphStore:
         store = ox.Store()
-        load_into(store, build)
-        return cls(store, build.build_id, build)
+        merged = load_into(store, build)
+        return cls(store, build.build_id, build, merged=merged)
 
     @classmethod
     def on_disk(cls, path: Path, build: BuildResult | None) -> OxigraphStore:
         """Open the store at `path`, (re)loading it when it does not hold `build`."""
         if build is None and not path.exists():
             raise StoreUnavailable(f"no store at {path} and no build to load into it; run `ilokg build` first")
-        held, counts = read_marker(path)
-        if build is not None and held != build.build_id:
+        marker = read_marker(path)
+        if build is not None and (marker is None or marker.build_id != build.build_id):
             shutil.rmtree(path, ignore_errors=True)
             store = ox.Store(str(path))
-            load_into(store, build)
+            merged = load_into(store, build)
             store.optimize()
             store.flush()
-            held, counts = build.build_id, _count(store)
-            write_marker(path, held, counts)
+            marker = Marker(build.build_id, _count(store), merged)
+            write_marker(path, marker)
         else:
             store = ox.Store(str(path))
-        if held is None:
+        if marker is None:
             raise StoreUnavailable(f"the store at {path} holds no build; run `ilokg build` first")
-        return cls(store, held, build, counts)
+        return cls(store, marker.build_id, build, marker.counts, merged=marker.merged)
 
     @classmethod
     def open_read_only(cls, path: Path) -> OxigraphStore:
         """Open an on-disk store that another process keeps (for query workers)."""
-        held, counts = read_marker(path)
-        if held is None:
+        marker = read_marker(path)
+        if marker is None:
             raise StoreUnavailable(f"the store at {path} holds no build")
-        return cls(ox.Store.read_only(str(path)), held, None, counts)
+        return cls(ox.Store.read_only(str(path)), marker.build_id, None, marker.counts, merged=marker.merged)
 
     @property
     def build_id(self) -> str:
@@ -128,9 +144,14 @@ class OxigraphStore:
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
+    def _merge(self) -> frozenset[str] | None:
+        if self._merged and self._merge_of is None:
+            self._merge_of = frozenset(self.graph_names())
+        return self._merge_of
+
     def _run(self, sparql: str, dataset: QueryDataset, base_iri: str | None) -> Any:
         try:
-            return self._store.query(sparql, base_iri=base_iri, **_dataset_options(dataset))
+            return self._store.query(sparql, base_iri=base_iri, **_dataset_options(dataset, self._merge()))
         except SyntaxError as error:
             raise QuerySyntaxError(str(error)) from error
 
@@ -211,28 +232,32 @@ def _count(store: ox.Store) -> Counts:
     return Counts(triples=triples, quads=len(store) - triples)
 
 
-def read_marker(path: Path) -> tuple[str | None, Counts | None]:
-    """The build an on-disk store holds and its counts, from the marker file beside its data.
+@dataclass(frozen=True)
+class Marker:
+    """What an on-disk store holds, recorded beside its data when its loading finished."""
 
-    Kept out of the graph, so that users' queries see only the build's own triples. A store whose loading was
-    cut short has no marker and is loaded again."""
-    marker = path / STORE_MARKER_FILE
-    if not marker.is_file():
-        return None, None
+    build_id: str
+    counts: Counts
+    merged: bool  # its default graph is the merge of its named graphs
+
+
+def read_marker(path: Path) -> Marker | None:
+    """The marker of an on-disk store, or None for a store whose loading was cut short (it is loaded again).
+
+    Kept out of the graph, so that users' queries see only the build's own triples."""
     try:
-        content = json.loads(marker.read_text(encoding="utf-8"))
-        return str(content["build_id"]), Counts(int(content["triples"]), int(content["quads"]))
+        content = json.loads((path / STORE_MARKER_FILE).read_text(encoding="utf-8"))
+        counts = Counts(int(content["triples"]), int(content["quads"]))
+        return Marker(str(content["build_id"]), counts, bool(content.get("merged", False)))
     except (ValueError, KeyError, TypeError, OSError):
-        return None, None
+        return None
 
 
-def write_marker(path: Path, build_id: str, counts: Counts) -> None:
-    marker = path / STORE_MARKER_FILE
-    staging = marker.with_suffix(".tmp")
-    staging.write_text(
-        json.dumps({"build_id": build_id, "triples": counts.triples, "quads": counts.quads}), encoding="utf-8"
-    )
-    staging.replace(marker)
+def write_marker(path: Path, marker: Marker) -> None:
+    staging = (path / STORE_MARKER_FILE).with_suffix(".tmp")
+    content = {"build_id": marker.build_id, "triples": marker.counts.triples, "quads": marker.counts.quads}
+    staging.write_text(json.dumps({**content, "merged": marker.merged}), encoding="utf-8")
+    staging.replace(path / STORE_MARKER_FILE)
 
 
 def open_store(data_dir: Path, store_path: Path | None = None) -> OxigraphStore:

@@ -346,7 +346,27 @@ def _read_tokens(found: list[Token], max_depth: int, endpoint: str | None) -> Re
                 if target is None or target.kind not in ("iri", "pname"):
                     raise QueryRefused(RefusalReason.SYNTAX, f"{clause} must be followed by a graph IRI")
                 (named if is_named else defaults).append(_graph_iri(target, prefixes, base))
+    if _only_prologue(found):  # not a query; as SPARQL, an empty update
+        raise QueryRefused(
+            RefusalReason.UPDATE,
+            "the text holds no query, only a prologue (as SPARQL, an empty update); the service is read-only: "
+            "send a SELECT, ASK, CONSTRUCT or DESCRIBE query",
+        )
     return ReadQuery("", form, endpoint, DatasetScope(tuple(defaults), tuple(named)), tuple(iris))
+
+
+def _only_prologue(found: list[Token]) -> bool:
+    """Whether the tokens are PREFIX and BASE declarations and nothing else."""
+    index = 0
+    while index < len(found):
+        word = found[index].text.upper() if found[index].kind == "word" else ""
+        if word == "BASE" and found[index + 1 : index + 2] and found[index + 1].kind == "iri":
+            index += 2
+        elif word == "PREFIX" and [t.kind for t in found[index + 1 : index + 3]] == ["pname", "iri"]:
+            index += 3
+        else:
+            return False
+    return True
 
 
 def _resolve(iri: str, base: str | None) -> str:
@@ -383,7 +403,4 @@ def dataset_of(read: ReadQuery, protocol: DatasetScope | None, known_graphs: Col
                 f"{where} names <{graph}>, a graph this dataset does not hold (the service never fetches remote "
                 f"graphs): use one of its graphs ({shown}) or leave the dataset clause out to query them all",
             )
-    defaults: tuple[str, ...] | None = tuple(dict.fromkeys(chosen.default_graphs))
-    if defaults and set(defaults) == set(known_graphs):
-        defaults = None  # the merge of every graph is the store's default graph (a set, not the graphs' bag)
-    return QueryDataset(defaults, tuple(dict.fromkeys(chosen.named_graphs)))
+    return QueryDataset(tuple(dict.fromkeys(chosen.default_graphs)), tuple(dict.fromkeys(chosen.named_graphs)))

@@ -244,7 +244,9 @@ class RemoteSparqlStore:
 
     def _dataset_params(self, dataset: QueryDataset) -> list[tuple[str, str]]:
         """The query's dataset as SPARQL Protocol parameters, so the server's own graphs and defaults never count."""
-        default = [MERGED_GRAPH] if dataset.default_graphs is None else list(dataset.default_graphs)
+        every = dataset.default_graphs is not None and set(dataset.default_graphs) == set(self._graphs)
+        # Every graph of the build as the default graph is their merge, a set (the server may read them as a bag).
+        default = [MERGED_GRAPH] if dataset.default_graphs is None or every else list(dataset.default_graphs)
         named = self._graphs if dataset.named_graphs is None else list(dataset.named_graphs)
         # Some servers read "none given" as "all": a graph that never holds anything stands for "none".
         params = [("default-graph-uri", g) for g in default or [NO_GRAPH]]

@@ -89,7 +89,7 @@ def materialise(build: BuildResult, data_dir: Path) -> Path:
     stores = data_dir / STORES_DIR
     target = stores / build.build_id
     if target.is_dir():
-        if read_marker(target)[0] == build.build_id:
+        if (marker := read_marker(target)) is not None and marker.build_id == build.build_id:
             return target
         shutil.rmtree(target, ignore_errors=True)  # written by an older version, or not by us
     stores.mkdir(parents=True, exist_ok=True)

@@ -290,3 +290,119 @@ def test_rdflib_sparqlstore_construct(endpoint: str, expected_construct: int) ->
     result = graph.query(CONSTRUCT_IPEC)
     assert result.graph is not None and len(result.graph) == expected_construct
     assert json.loads(Graph().parse(data=result.graph.serialize(format="nt"), format="nt").serialize(format="json-ld"))
+
+
+# ---------------------------------------------------------------- the dataset a query runs on (SPARQL 1.1, 13)
+
+
+def _count(client: httpx.Client, query: str, **params: str) -> int:
+    response = client.get("/sparql", params={"query": query, **params})
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def _one_triple_stated_twice(client: httpx.Client) -> tuple[str, str, str]:
+    """A triple two named graphs hold (two documents state the same link), read from the graph itself."""
+    query = (
+        "SELECT ?s ?p ?o WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } FILTER(STR(?a) < STR(?b)) "
+        "FILTER(isIRI(?o)) } LIMIT 1"
+    )
+    rows = client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+    assert rows, "the seeds state some link in two documents"
+    return rows[0]["s"]["value"], rows[0]["p"]["value"], rows[0]["o"]["value"]
+
+
+def test_the_default_graph_is_a_set_the_named_graphs_tell_who_says_so(client: httpx.Client) -> None:
+    s, p, o = _one_triple_stated_twice(client)
+    assert _count(client, f"SELECT (COUNT(*) AS ?n) WHERE {{ <{s}> <{p}> <{o}> }}") == 1
+    assert _count(client, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ <{s}> <{p}> <{o}> }} }}") >= 2
+    distinct = _count(client, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }")
+    assert _count(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == distinct
+    health = client.get("/health").json()
+    assert health["triples"] == distinct
+    assert health["quads"] == _count(client, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") > distinct
+
+
+def test_the_triple_count_is_the_same_wherever_it_is_shown(client: httpx.Client, built_settings: Settings) -> None:
+    from graph.build.directory import current_build
+
+    build = current_build(built_settings.data_dir)
+    assert build is not None
+    void = PROLOGUE + "SELECT ?n WHERE { ?d a void:Dataset ; dcterms:identifier ?id ; void:triples ?n }"
+    shown = client.get("/sparql", params={"query": void}).json()["results"]["bindings"]
+    assert int(shown[0]["n"]["value"]) == build.triples == client.get("/health").json()["triples"]
+    home = client.get("/", headers={"Accept": "text/html"}).text
+    assert f"{build.triples:,}" in home or str(build.triples) in home
+
+
+def test_every_editor_example_returns_no_duplicate_rows(client: httpx.Client) -> None:
+    from api.pages.home import EXAMPLE_QUERIES
+
+    for title, text in EXAMPLE_QUERIES:
+        accept = "application/n-triples" if text.lstrip().startswith("CONSTRUCT") else "text/csv"
+        response = client.get("/sparql", params={"query": PROLOGUE + text}, headers={"Accept": accept})
+        assert response.status_code == 200, (title, response.text)
+        rows = response.text.splitlines()[1:]
+        assert rows, title
+        assert len(rows) == len(set(rows)), title
+
+
+def test_a_querys_own_from_and_from_named_are_honoured(client: httpx.Client, built_settings: Settings) -> None:
+    reference = f"{built_settings.base_iri}graph/reference"
+    only_reference = f"CONSTRUCT {{ ?s ?p ?o }} FROM <{reference}> WHERE {{ ?s ?p ?o }}"
+    triples = Graph().parse(data=client.get("/sparql", params={"query": only_reference}).text, format="turtle")
+    in_reference = _count(client, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{reference}> {{ ?s ?p ?o }} }}")
+    assert len(triples) == in_reference < client.get("/health").json()["triples"]
+    # FROM NAMED alone: the default graph is empty, the named graph is there to GRAPH.
+    assert _count(client, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{reference}> WHERE {{ ?s ?p ?o }}") == 0
+    graphed = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{reference}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert _count(client, graphed) == in_reference
+    # The protocol's dataset overrides the query's.
+    derived = f"{built_settings.base_iri}graph/derived"
+    in_derived = _count(client, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{derived}> {{ ?s ?p ?o }} }}")
+    overridden = f"SELECT (COUNT(*) AS ?n) FROM <{reference}> WHERE {{ ?s ?p ?o }}"
+    assert _count(client, overridden, **{"default-graph-uri": derived}) == in_derived
+
+
+def test_every_graph_named_as_the_default_graph_is_their_merge(client: httpx.Client) -> None:
+    names = client.get("/sparql", params={"query": "SELECT DISTINCT ?g { GRAPH ?g {} }"}).json()
+    froms = " ".join(f"FROM <{row['g']['value']}>" for row in names["results"]["bindings"])
+    s, p, o = _one_triple_stated_twice(client)
+    assert _count(client, f"SELECT (COUNT(*) AS ?n) {froms} WHERE {{ <{s}> <{p}> <{o}> }}") == 1
+
+
+def test_relative_iris_resolve_against_the_endpoint(client: httpx.Client, endpoint: str) -> None:
+    response = client.post(
+        "/sparql",
+        content="CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.text.startswith(f"<{endpoint.rsplit('/', 1)[0]}/s> <{endpoint.rsplit('/', 1)[0]}/p> ")
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("application/sparql-results+json;q=0, */*;q=0.5", "application/sparql-results+xml"),
+        ("text/*;q=0.9, */*;q=0.1", "text/csv"),
+        (
+            "application/json;q=0, application/sparql-results+json;q=0.5, text/csv;q=0.4",
+            "application/sparql-results+json",
+        ),
+    ],
+)
+def test_q_zero_is_never_chosen_and_wildcards_match_canonical_types(
+    client: httpx.Client, accept: str, media_type: str
+) -> None:
+    response = client.get("/sparql", params={"query": FLAGSHIPS}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == media_type
+
+
+def test_a_negative_number_in_a_pattern_is_an_ordinary_query(client: httpx.Client) -> None:
+    for query in ("SELECT * WHERE { ?s ?p -1.5 }", "SELECT * WHERE { VALUES ?x { -1.5 -2 } ?s ?p ?x }"):
+        for _ in range(3):  # a worker that died on it would turn the next ones into errors
+            response = client.get("/sparql", params={"query": query})
+            assert response.status_code == 200, response.text
+            assert response.json()["results"]["bindings"] == []

@@ -17,7 +17,7 @@ from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from graph.sparql import read_operation
+from graph.store.reader import Limits, QueryRefused, RefusalReason, read_query
 
 SUITE_DIR = Path(__file__).resolve().parent / "w3c" / "sparql" / "sparql11"
 SUITE_BASE = "http://www.w3.org/2009/sparql/docs/tests/data-sparql11/"
@@ -172,7 +172,11 @@ def _case(graph: Graph, folder: str, entry: Node) -> Case:
 
 
 def _uses_service(query: SuiteFile) -> bool:
-    return read_operation(query.text()).uses_service
+    try:
+        read_query(query.text(), Limits(max_length=1 << 20, max_depth=1 << 10))
+    except QueryRefused as refused:
+        return refused.reason is RefusalReason.SERVICE
+    return False
 
 
 def _dataset(graph: Graph, node: Node, vocabulary: Namespace) -> Dataset:

@@ -16,12 +16,14 @@ import pyoxigraph as ox
 
 from api.app import create_app
 from api.routes.dependencies import GraphHolder, LoadedGraph
-from graph.build import BuildResult
+from graph.build.directory import BuildResult
+from graph.build.exports import merge_file
+from graph.build.reference import read_sdg_indicator_iris
 from graph.ids import IdScheme
-from graph.reference import read_sdg_indicator_iris
-from graph.sandbox import SandboxedStore, materialise
 from graph.settings import Settings
-from graph.store import GraphStore, OxigraphStore
+from graph.store.base import GraphStore
+from graph.store.embedded import OxigraphStore
+from graph.store.sandbox import SandboxedStore, materialise
 from tests.conformance.manifest import Dataset, SuiteFile
 from tests.live import running
 
@@ -96,13 +98,19 @@ def serve_dataset(service: LiveService, dataset: Dataset) -> str:
 
 
 def _as_build(store: ox.Store, scratch: Path) -> BuildResult:
-    """The dataset written as a build's N-Quads file, its id the hash of its content."""
-    quads = ox.serialize(store, format=ox.RdfFormat.N_QUADS) or b""
-    build_id = "w3c-" + hashlib.sha256(quads).hexdigest()[:16]
+    """The dataset written as a build: its named graphs as the N-Quads file, its default graph as the file a
+    store loads as its default graph (for a build, the merge; here, the test's own default graph)."""
+    named = [q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)]
+    default = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    quads = ox.serialize(named, format=ox.RdfFormat.N_QUADS) or b""
+    triples = ox.serialize(default, format=ox.RdfFormat.N_TRIPLES) or b""
+    build_id = "w3c-" + hashlib.sha256(quads + b"\n--\n" + triples).hexdigest()[:16]
     directory = scratch / "builds" / build_id
     directory.mkdir(parents=True, exist_ok=True)
     dataset_file = directory / "dataset.nq"
     dataset_file.write_bytes(quads)
+    merge_file(directory).parent.mkdir(exist_ok=True)
+    merge_file(directory).write_bytes(triples)
     return BuildResult(build_id, directory, dataset_file, {})
 
 

@@ -422,7 +422,7 @@ def test_the_dataset_follows_sparql_11() -> None:
     both = read_query(f"SELECT * FROM <{g1}> {{ ?s ?p ?o }}", LIMITS)
     assert dataset_of(both, DatasetScope((g2,), ()), KNOWN) == QueryDataset((g2,), ())  # the protocol's wins
     every = read_query(f"SELECT * FROM <{g1}> FROM <{g2}> {{ ?s ?p ?o }}", LIMITS)
-    assert dataset_of(every, None, KNOWN) == QueryDataset(None, ())  # all of them: the merge, a set
+    assert dataset_of(every, None, KNOWN) == QueryDataset((g1, g2), ())
 
 
 def test_negative_numbers_read_as_any_other_literal() -> None:

@@ -201,6 +201,7 @@ def test_a_leftover_store_directory_without_a_valid_marker_is_loaded_again(
     leftover.mkdir(parents=True)
     (leftover / "ilokg-build-id").write_text(session_build.result.build_id)  # an older marker format
     path = materialise(session_build.result, data_dir)
-    assert read_marker(path)[0] == session_build.result.build_id
+    marker = read_marker(path)
+    assert marker is not None and marker.build_id == session_build.result.build_id and marker.merged
     store = OxigraphStore.open_read_only(path)
     assert store.counts().triples > 0
