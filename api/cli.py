@@ -1,4 +1,4 @@
-"""The `ilokg` command: build, validate, query, export, ask, serve."""
+"""The `ilokg` command: build, validate, coverage, query, export, ask, serve."""
 
 from __future__ import annotations
 
@@ -158,6 +158,20 @@ def _print_derivation(derivation: Any, indent: str) -> None:
             _print_derivation(premise.derivation, indent + "    ")
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from graph.coverage import document_coverage, render
+    from graph.curated import CuratedError
+
+    settings = _settings(args)
+    try:
+        report = document_coverage(settings.seeds_dir)
+    except CuratedError as error:
+        print(f"ilokg: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(render(report))
+    return 0
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from graph.store.remote import Endpoints, RemoteSparqlStore, load_build
 
@@ -245,6 +259,12 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("file", nargs="?", help="an RDF file to check against the SHACL shapes")
     sub.add_argument("--format", default="trig", help="RDF format of FILE for rdflib (trig, turtle, nquads, json-ld)")
     sub.set_defaults(run=cmd_validate)
+
+    sub = commands.add_parser(
+        "coverage",
+        help="per document and section, the lines the curated rows cite; the uncited lines naming codes or flagships",
+    )
+    sub.set_defaults(run=cmd_coverage)
 
     for name, run, help_text in (
         ("query", cmd_query, "run a SPARQL query on the current build"),

@@ -66,6 +66,8 @@ KINDS: dict[str, Kind] = {
             ILOKG.InFocusProgramme,
         ),
         Kind("organization", re.compile(_SLUG), "organization:alliance-8-7", ILOKG.Organization),
+        Kind("programme", re.compile(_SLUG), "programme:ipec", ILOKG.Programme),
+        Kind("part", re.compile(_SLUG + "/" + _SLUG), "part:pir-2020-21/table-1", ILOKG.DocumentPart),
         Kind("country", re.compile(r"[A-Z]{3}"), "country:BGD", ILOKG.Country),
         Kind("region", re.compile(_SLUG), "region:africa", ILOKG.Region),
         Kind("figure", re.compile(_SLUG + r"(?:/" + _SLUG + r")*"), "figure:better-work-factories-2020", ILOKG.Figure),
@@ -180,6 +182,7 @@ class IdScheme:
             return [value]
         if SDG_GOAL.fullmatch(value) or SDG_TARGET.fullmatch(value) or SDG_INDICATOR.fullmatch(value):
             return ["sdg:" + value]
-        return [f"{prefix}:{value}" for prefix in ("flagship", "organization", "region", "document", "portfolio")] + (
+        prefixes = ("flagship", "organization", "programme", "region", "document", "portfolio")
+        return [f"{prefix}:{value}" for prefix in prefixes] + (
             [f"country:{upper}"] if re.fullmatch(r"[A-Za-z]{3}", value) else []
         )

@@ -6,7 +6,9 @@ Rules (declared as ilokg:DerivationRule in the ontology):
 - targetThroughOutput: contributing to an output that reports on an SDG indicator serves its target;
 - targetThroughStandard: a principal standard promoted by an output that reports on an SDG
   indicator serves that indicator's target;
-- goalThroughTarget: serving a target serves its goal.
+- goalThroughTarget: serving a target serves its goal;
+- upFromIndicator: a standard or an SDG indicator the text of a P&B indicator names is named by the output
+  or objective the indicator measures (and so feeds targetThroughOutput and targetThroughStandard).
 A premise is the evidence node of a stated link (documents or reference data) or another derivation.
 """
 
@@ -98,10 +100,24 @@ def derive(statements: Sequence[Statement]) -> list[Derivation]:
         for target, hierarchy in broader[indicator]:
             out.add((subject, ILOKG.servesTarget, target), ILOKG.targetThroughIndicator, [evidence, hierarchy])
 
-    reports_on: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)  # output -> [(indicator, evidence)]
+    reports_on: dict[URIRef, list[tuple[URIRef, URIRef | Derivation]]] = defaultdict(
+        list
+    )  # output -> [(SDG ind., premise)]
     for output, indicator, evidence in by_predicate[ILOKG.reportsOn]:
         assert isinstance(indicator, URIRef)
         reports_on[output].append((indicator, evidence))
+    promoted_by: dict[URIRef, list[tuple[URIRef, URIRef | Derivation]]] = defaultdict(
+        list
+    )  # standard -> [(output, p.)]
+    for output, standard, evidence in by_predicate[ILOKG.promotesStandard]:
+        assert isinstance(standard, URIRef)
+        promoted_by[standard].append((output, evidence))
+    for item in _up_from_indicators(by_predicate, out):
+        measurer, predicate, named = item.triple
+        if predicate == ILOKG.reportsOn:
+            reports_on[measurer].append((named, item))
+        else:
+            promoted_by[named].append((measurer, item))
 
     for subject, contributed, contributes in by_predicate[ILOKG.contributesToOutput]:
         assert isinstance(contributed, URIRef)
@@ -113,10 +129,6 @@ def derive(statements: Sequence[Statement]) -> list[Derivation]:
                     [contributes, reports, hierarchy],
                 )
 
-    promoted_by: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)  # standard -> [(output, evidence)]
-    for output, standard, evidence in by_predicate[ILOKG.promotesStandard]:
-        assert isinstance(standard, URIRef)
-        promoted_by[standard].append((output, evidence))
     for flagship, standard, principal in by_predicate[ILOKG.principalStandard]:
         assert isinstance(standard, URIRef)
         for output, promotes in promoted_by[standard]:
@@ -136,3 +148,22 @@ def derive(statements: Sequence[Statement]) -> list[Derivation]:
         for goal, hierarchy in broader[target]:
             out.add((subject, ILOKG.servesGoal, goal), ILOKG.goalThroughTarget, [premise, hierarchy])
     return out.items
+
+
+def _up_from_indicators(
+    by_predicate: dict[URIRef, list[tuple[URIRef, Node, URIRef]]], out: _Derivations
+) -> list[Derivation]:
+    """Rule upFromIndicator: what a P&B indicator's text names, the output or objective it measures names."""
+    measurers: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)  # indicator -> [(measurer, evidence)]
+    for measurer, indicator, evidence in by_predicate[ILOKG.measuredBy]:
+        assert isinstance(indicator, URIRef)
+        measurers[indicator].append((measurer, evidence))
+    rolled: list[Derivation] = []
+    for predicate in (ILOKG.promotesStandard, ILOKG.reportsOn):
+        for indicator, named, stated in by_predicate[predicate]:
+            assert isinstance(named, URIRef)
+            for measurer, measured in measurers.get(indicator, []):
+                before = len(out.items)
+                out.add((measurer, predicate, named), ILOKG.upFromIndicator, [stated, measured])
+                rolled.extend(out.items[before:])
+    return rolled

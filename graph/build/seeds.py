@@ -105,6 +105,15 @@ LINKS: dict[str, Link] = {
         Link("supplements", ILOKG.supplements, None),
         Link("adoptionYear", ILOKG.adoptionYear, str(XSD.gYear)),
         Link("member", SKOS.member, None),
+        Link("coreStandard", ILOKG.coreStandard, None),
+        Link("revisionOf", ILOKG.revisionOf, None),
+        Link("addressedUnder", ILOKG.addressedUnder, None),
+        Link("inStrategyOf", ILOKG.inStrategyOf, None),
+        Link("about", ILOKG.about, None),
+        Link("unit", ILOKG.unit, str(XSD.string)),
+        Link("scope", ILOKG.scope, LABEL),
+        Link("concern", ILOKG.concern, LABEL),
+        Link("description", ILOKG.description, LABEL),
     )
 }
 VALUE_KINDS = ("target", "result", "baseline")
@@ -496,6 +505,8 @@ class _Builder:
                 graph.add((iri, SKOS.prefLabel, Literal(REGION_LABELS.get(local, local), lang="en")))
             elif prefix == "biennium":
                 graph.add((iri, SKOS.prefLabel, Literal(local.replace("-", "–"), lang="en")))
+            elif prefix == "part":
+                self.add_part_of(iri, short_id, local.partition("/")[0])
             if "/" in local and prefix in (
                 "outcome",
                 "output",
@@ -512,6 +523,14 @@ class _Builder:
                     graph.add(
                         (biennium.iri, SKOS.prefLabel, Literal(local.partition("/")[0].replace("-", "–"), lang="en"))
                     )
+
+    def add_part_of(self, part: URIRef, short_id: str, key: str) -> None:
+        """A part of a document is part of the document its id names (part:<document key>/<slug>)."""
+        if key not in self.document_iris or key in REFERENCE_DOCUMENTS:
+            known = ", ".join(k for k in self.document_iris if k not in REFERENCE_DOCUMENTS)
+            self.problems.append(f"{self.used[short_id][1]}: {short_id} names no document {key!r}; use one of {known}")
+            return
+        self.graph(self.names.identity).add((part, DCTERMS.isPartOf, self.document_iris[key]))
 
     def check_names(self) -> None:
         """SKOS keeps a thing's preferred and other names apart: a name stated again is a prefLabel row."""

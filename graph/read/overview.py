@@ -39,6 +39,7 @@ KIND_LABELS: dict[str, str] = {
 CLASS_NAMES: dict[str, str] = {
     str(ILOKG.FlagshipProgramme): "flagship programme",
     str(ILOKG.FlagshipPortfolio): "flagship portfolio",
+    str(ILOKG.Programme): "ILO programme",
     str(ILOKG.Convention): "Convention",
     str(ILOKG.Protocol): "Protocol",
     str(ILOKG.Recommendation): "Recommendation",
@@ -58,6 +59,7 @@ CLASS_NAMES: dict[str, str] = {
     str(ILOKG.Region): "ILO region",
     str(ILOKG.Figure): "figure",
     str(ILOKG.SourceDocument): "source document",
+    str(ILOKG.DocumentPart): "part of a document",
 }
 NAME_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, ILOKG.acronym, SKOS.notation, ILOKG.shortId)
 MAX_SEARCH_RESULTS = 50
