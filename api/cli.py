@@ -159,8 +159,8 @@ def _print_derivation(derivation: Any, indent: str) -> None:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from graph.coverage import document_coverage, render
-    from graph.curated import CuratedError
+    from graph.build.coverage import document_coverage, render
+    from graph.build.curated import CuratedError
 
     settings = _settings(args)
     try:

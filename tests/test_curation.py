@@ -14,9 +14,9 @@ from conftest import ScratchBuild
 from test_build import append_row, curated, edited, failed_build
 from test_coverage import gb325_table, lines
 
-from graph.evidence import fold_space
+from graph.build.evidence import fold_space
 from graph.settings import Settings
-from graph.store import OxigraphStore
+from graph.store.embedded import OxigraphStore
 
 PREFIXES = """
 PREFIX ilokg: <https://w3id.org/ilokg/ontology#>

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.curated import CuratedError, Row, read_curated
-from graph.evidence import fold_space
+from graph.build.curated import CuratedError, Row, read_curated
+from graph.build.evidence import fold_space
 
 # How far past its first line a quote may run (as in graph.evidence).
 _MAX_LINES_SPANNED = 60
