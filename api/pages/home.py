@@ -11,6 +11,7 @@ from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS
 from api.pages.render import render
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from graph.queries import PROLOGUE
+from graph.queries.examples import EXAMPLE_QUERIES
 from graph.read.overview import SearchTextError
 from graph.settings import Settings
 from ontology.namespaces import ILOKG
@@ -19,47 +20,6 @@ router = APIRouter(tags=["pages"])
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 FLAGSHIP = str(ILOKG.FlagshipProgramme)
-
-
-# Example queries of the editor: (title, query); each runs on this graph and returns rows.
-EXAMPLE_QUERIES: list[tuple[str, str]] = [
-    (
-        "Flagships and their principal standards",
-        """SELECT ?flagship ?name ?standard ?title WHERE {
-  ?flagship a ilokg:FlagshipProgramme ; skos:prefLabel ?name ;
-            ilokg:principalStandard ?standard .
-  ?standard skos:prefLabel ?title .
-} ORDER BY ?name ?standard""",
-    ),
-    (
-        "Which flagships serve SDG target 8.7, with the quote",
-        """SELECT ?flagship ?document ?line ?quote WHERE {
-  ?evidence a ilokg:Evidence ; rdf:subject ?flagship ;
-            rdf:predicate ilokg:servesTarget ; rdf:object <http://metadata.un.org/sdg/8.7> ;
-            dcterms:source ?document ; ilokg:line ?line ; ilokg:quote ?quote .
-  ?flagship a ilokg:FlagshipProgramme .
-} ORDER BY ?flagship ?line""",
-    ),
-    (
-        "Links derived by rule, and the rule",
-        """SELECT DISTINCT ?subject ?predicate ?object ?rule WHERE {
-  ?derivation a ilokg:Derivation ; rdf:subject ?subject ; rdf:predicate ?predicate ;
-              rdf:object ?object ; ilokg:rule/rdfs:label ?rule .
-} LIMIT 100""",
-    ),
-    (
-        "How many things of each kind",
-        """SELECT ?class (COUNT(?thing) AS ?count) WHERE {
-  ?thing a ?class .
-} GROUP BY ?class ORDER BY DESC(?count)""",
-    ),
-    (
-        "The named graphs and their sizes (CONSTRUCT)",
-        """CONSTRUCT { ?graph void:triples ?triples } WHERE {
-  ?graph a void:Dataset ; void:triples ?triples .
-}""",
-    ),
-]
 
 
 @router.get("/", response_class=HTMLResponse, summary="Home page: what the graph holds, questions, search")

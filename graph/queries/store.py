@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from graph.terms import Iri
 
+# The RDF merge of every named graph, written into the default graph (which holds nothing else then).
+MERGE_INTO_DEFAULT_GRAPH = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 COUNT_DEFAULT_GRAPH = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 COUNT_NAMED_GRAPHS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 

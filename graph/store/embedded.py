@@ -18,7 +18,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.build.directory import BuildResult, current_build
-from graph.build.exports import MERGE_INTO_DEFAULT_GRAPH, export_file, merge_file
+from graph.build.exports import export_file, merge_file
+from graph.queries.store import MERGE_INTO_DEFAULT_GRAPH
 from graph.store.base import Counts, QueryResult, QuerySyntaxError, StoreUnavailable
 from graph.store.formats import (
     EXPORT_PREFIXES,

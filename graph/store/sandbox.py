@@ -17,7 +17,6 @@ graph.store.reader) runs in a worker; `select()`, `construct()`, `export()` and 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import logging
 import multiprocessing
@@ -41,13 +40,12 @@ from graph.settings import Settings
 from graph.store.base import Counts, GraphStore, QueryResult, QuerySyntaxError, StoreUnavailable
 from graph.store.embedded import OxigraphStore, read_marker
 from graph.store.formats import Binding
+from graph.store.isolation import leave_network
 from graph.store.reader import QueryDataset, QueryForm, ReadQuery
 
 log = logging.getLogger(__name__)
 
 STORES_DIR = "stores"
-_CLONE_NEWUSER = 0x10000000
-_CLONE_NEWNET = 0x40000000
 
 
 class QueryTimeout(RuntimeError):
@@ -110,29 +108,16 @@ def materialise(build: BuildResult, data_dir: Path) -> Path:
 # ------------------------------------------------------------------ the worker process
 
 
-def _leave_network() -> bool:
-    """Move this process into a new network namespace with no usable interface; False when not allowed."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return False
-    unshare = getattr(libc, "unshare", None)
-    if unshare is None:
-        return False
-    # Privileged: a network namespace alone; otherwise inside a new user namespace (single-threaded here).
-    return any(unshare(flags) == 0 for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET))
-
-
 def _limit_memory(megabytes: int) -> None:
     limit = megabytes * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _worker_main(connection: Connection, store_path: str, memory_mb: int) -> None:
+def _worker_main(connection: Connection, store_path: str, memory_mb: int, isolate: bool) -> None:
     """Entry point of a worker process: answer queries from `connection` until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
-    isolated = _leave_network()
+    isolated = isolate and leave_network()
     _limit_memory(memory_mb)
     store = OxigraphStore.open_read_only(Path(store_path))
     connection.send(("ready", store.build_id, isolated))
@@ -251,7 +236,7 @@ class WorkerPool:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=_worker_main,
-            args=(child, str(self._store_path), self._settings.query_memory_mb),
+            args=(child, str(self._store_path), self._settings.query_memory_mb, self._settings.isolate_network),
             name="ilokg-query-worker",
             daemon=True,
         )

@@ -336,7 +336,7 @@ def test_the_triple_count_is_the_same_wherever_it_is_shown(client: httpx.Client,
 
 
 def test_every_editor_example_returns_no_duplicate_rows(client: httpx.Client) -> None:
-    from api.pages.home import EXAMPLE_QUERIES
+    from graph.queries.examples import EXAMPLE_QUERIES
 
     for title, text in EXAMPLE_QUERIES:
         accept = "application/n-triples" if text.lstrip().startswith("CONSTRUCT") else "text/csv"

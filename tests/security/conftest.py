@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
+import httpx
 import pytest
+
+from graph.settings import Settings
+from tests.conftest import SessionBuild
+
+# The limits of the exposed server the security tests run against.
+DEADLINE_S = 2.0
+MAX_ROWS = 100
+MAX_BODY = 100_000
 
 
 class ConnectionRecorder:
@@ -48,3 +66,85 @@ def recorder() -> Iterator[ConnectionRecorder]:
     listener = ConnectionRecorder()
     yield listener
     listener.close()
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    settings: Settings
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(session_build: SessionBuild, root: Path, **environment: str) -> Iterator[Server]:
+    """`ilokg serve` in its own process over a copy of the session build and of the seeds (for the reload test),
+    with the exposed limits and the ILOKG_* settings given."""
+    shutil.copytree(session_build.settings.seeds_dir, root / "seeds")
+    data = root / "data"
+    (data / "builds").mkdir(parents=True)
+    shutil.copytree(session_build.result.directory, data / "builds" / session_build.result.build_id)
+    (data / "current").symlink_to(Path("builds") / session_build.result.build_id)
+    settings = Settings(seeds_dir=root / "seeds", data_dir=data)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ILOKG_SEEDS_DIR": str(root / "seeds"),
+        "ILOKG_DATA_DIR": str(data),
+        "ILOKG_QUERY_TIMEOUT_S": str(DEADLINE_S),
+        "ILOKG_MAX_RESULT_ROWS": str(MAX_ROWS),
+        "ILOKG_MAX_BODY_BYTES": str(MAX_BODY),
+        "ILOKG_MAX_CONCURRENT_QUERIES": "3",
+        "ILOKG_QUERY_WORKERS": "2",
+        "ILOKG_QUERY_QUEUE_S": "1",
+        **environment,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not become ready within 90 s")
+            time.sleep(0.2)
+        yield Server(url, process, settings)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def server(session_build: SessionBuild, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The exposed server the security tests run against.
+
+    Network isolation is off here, as on a system that refuses namespaces: a connection the listener does not
+    record is then kept out by the reader and the validated terms alone."""
+    with serving(session_build, tmp_path_factory.mktemp("exposed"), ILOKG_ISOLATE_NETWORK="false") as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def http(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=DEADLINE_S + 30) as client:
+        yield client

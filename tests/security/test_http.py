@@ -11,16 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -34,89 +30,15 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from graph.build.directory import build
 from graph.build.seeds import BuildError
-from graph.settings import Settings
 from tests.conftest import SessionBuild
-from tests.security.conftest import ConnectionRecorder
+from tests.security.conftest import DEADLINE_S, MAX_BODY, MAX_ROWS, ConnectionRecorder, Server, serving
 from tests.security.test_reader import UPDATES, service_queries
 
-DEADLINE_S = 2.0
 SLACK_S = 3.0
-MAX_ROWS = 100
-MAX_BODY = 100_000
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:p>|!<urn:p>)* ?b . ?c ?d ?e }"
 SIMPLE = "SELECT ?s WHERE { ?s a ?type } LIMIT 3"
 PROBLEM = "application/problem+json"
 HTTP_FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-    settings: Settings
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture(scope="module")
-def server(session_build: SessionBuild, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`ilokg serve` in its own process over a copy of the session build and of the seeds (for the reload test)."""
-    root = tmp_path_factory.mktemp("exposed")
-    shutil.copytree(session_build.settings.seeds_dir, root / "seeds")
-    data = root / "data"
-    (data / "builds").mkdir(parents=True)
-    shutil.copytree(session_build.result.directory, data / "builds" / session_build.result.build_id)
-    (data / "current").symlink_to(Path("builds") / session_build.result.build_id)
-    settings = Settings(seeds_dir=root / "seeds", data_dir=data)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "ILOKG_SEEDS_DIR": str(root / "seeds"),
-        "ILOKG_DATA_DIR": str(data),
-        "ILOKG_QUERY_TIMEOUT_S": str(DEADLINE_S),
-        "ILOKG_MAX_RESULT_ROWS": str(MAX_ROWS),
-        "ILOKG_MAX_BODY_BYTES": str(MAX_BODY),
-        "ILOKG_MAX_CONCURRENT_QUERIES": "3",
-        "ILOKG_QUERY_WORKERS": "2",
-        "ILOKG_QUERY_QUEUE_S": "1",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("the server did not become ready within 90 s")
-        time.sleep(0.2)
-    yield Server(url, process, settings)
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def http(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=DEADLINE_S + 30) as client:
-        yield client
 
 
 def assert_problem(response: httpx.Response, *statuses: int) -> dict[str, object]:
@@ -484,3 +406,37 @@ def test_reload_swaps_builds_atomically_and_a_failed_build_keeps_the_old_one(
         asker.join(timeout=30)
     assert errors == []
     assert http.get("/sparql", params={"query": SIMPLE}).status_code == 200
+
+
+# ------------------------------------------------------------------ the server process leaves the network
+
+
+def _network_namespace(pid: int | str) -> str:
+    return os.readlink(f"/proc/{pid}/ns/net")
+
+
+def _namespaces_allowed() -> bool:
+    probe = subprocess.run(
+        [sys.executable, "-c", "from graph.store.isolation import leave_network; print(leave_network())"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    return probe.stdout.strip() == "True"
+
+
+def test_the_served_process_leaves_the_network_and_says_so(
+    session_build: SessionBuild, tmp_path: Path, recorder: ConnectionRecorder
+) -> None:
+    with serving(session_build, tmp_path) as isolated:
+        health = httpx.get(f"{isolated.url}/health", timeout=10).json()
+        if not _namespaces_allowed():
+            assert health["network"] == "not-allowed"
+            return
+        assert health["network"] == "isolated"
+        assert _network_namespace(isolated.process.pid) != _network_namespace("self")
+        for worker in psutil.Process(isolated.process.pid).children(recursive=True):
+            assert _network_namespace(worker.pid) != _network_namespace("self")
+        # Clients still reach it through the socket it bound before leaving.
+        assert httpx.get(f"{isolated.url}/sparql", params={"query": SIMPLE}, timeout=30).status_code == 200

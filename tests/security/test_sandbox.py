@@ -16,8 +16,9 @@ import pytest
 from graph.store.base import query_text
 from graph.store.embedded import OxigraphStore, read_marker
 from graph.store.formats import SPARQL_JSON
+from graph.store.isolation import leave_network
 from graph.store.reader import STORE_DATASET, DatasetScope, QueryForm, QueryRefused, ReadQuery, RefusalReason
-from graph.store.sandbox import STORES_DIR, QueryBusy, QueryTimeout, SandboxedStore, _leave_network, materialise
+from graph.store.sandbox import STORES_DIR, QueryBusy, QueryTimeout, SandboxedStore, materialise
 from tests.conftest import SessionBuild
 from tests.security.conftest import ConnectionRecorder
 
@@ -159,7 +160,7 @@ def test_outbound_queries_are_refused_before_and_cannot_connect_inside_the_worke
 
 
 def _try_to_connect(port: int, results: multiprocessing.Queue[str]) -> None:
-    isolated = _leave_network()
+    isolated = leave_network()
     import socket
 
     try:
