@@ -285,6 +285,44 @@ def test_a_dataset_limited_to_one_document_graph(
     )
 
 
+def test_the_dataset_of_sparql_11_is_the_same_on_both_stores(
+    remote: RemoteSparqlStore, built_store: OxigraphStore, built_settings: Settings
+) -> None:
+    """The default graph as a set, a query's own FROM and FROM NAMED, the protocol's dataset over the query's."""
+    twice = (
+        "SELECT ?s ?p ?o WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } FILTER(STR(?a) < STR(?b)) "
+        "FILTER(isIRI(?o)) } ORDER BY ?s ?p ?o LIMIT 1"
+    )
+    rows = json.loads(query_text(built_store, twice).body)["results"]["bindings"]
+    assert rows, "the seeds state some link in two documents"
+    s, p, o = (rows[0][name]["value"] for name in ("s", "p", "o"))
+    reference = f"{built_settings.base_iri}graph/reference"
+    derived = f"{built_settings.base_iri}graph/derived"
+    every = " ".join(f"FROM <{graph}>" for graph in built_store.graph_names())
+    cases = [
+        (f"SELECT (COUNT(*) AS ?n) WHERE {{ <{s}> <{p}> <{o}> }}", None, 1),
+        (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ <{s}> <{p}> <{o}> }} }}", None, None),
+        (f"SELECT (COUNT(*) AS ?n) {every} WHERE {{ <{s}> <{p}> <{o}> }}", None, 1),
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", None, built_store.counts().triples),
+        (f"SELECT (COUNT(*) AS ?n) FROM <{reference}> WHERE {{ ?s ?p ?o }}", None, None),
+        (f"SELECT (COUNT(*) AS ?n) FROM NAMED <{reference}> WHERE {{ ?s ?p ?o }}", None, 0),
+        (f"SELECT (COUNT(*) AS ?n) FROM NAMED <{reference}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", None, None),
+        (f"SELECT (COUNT(*) AS ?n) FROM <{reference}> WHERE {{ ?s ?p ?o }}", DatasetScope((derived,), ()), None),
+    ]
+    for sparql, scope, expected in cases:
+        on_server = solutions(query_text(remote, sparql, scope=scope).body)
+        embedded = solutions(query_text(built_store, sparql, scope=scope).body)
+        assert on_server == embedded, sparql
+        if expected is not None:
+            count = json.loads(query_text(built_store, sparql, scope=scope).body)["results"]["bindings"][0]["n"]
+            assert count["value"] == str(expected), sparql
+    relative = "CONSTRUCT { <s> <p> 1 } WHERE {}"
+    base = "http://127.0.0.1/sparql"
+    assert triples(query_text(remote, relative, base_iri=base).body) == triples(
+        query_text(built_store, relative, base_iri=base).body
+    )
+
+
 def test_max_rows_truncates_the_same_way(remote: RemoteSparqlStore, built_store: OxigraphStore) -> None:
     sparql = PROLOGUE + "SELECT ?s WHERE { ?s a sdgo:Target } ORDER BY ?s"
     on_server, embedded = query_text(remote, sparql, max_rows=7), query_text(built_store, sparql, max_rows=7)

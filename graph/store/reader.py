@@ -246,6 +246,16 @@ class ReadQuery:
     base_iri: str | None  # relative IRIs resolve against it (the endpoint's IRI) where the query has no BASE
     dataset: DatasetScope  # the query's own FROM / FROM NAMED, resolved; empty when it has none
     iris: tuple[str, ...]  # every IRI the text writes between < and >, resolved
+    # Where the text writes its FROM / FROM NAMED clauses (offsets), so that a store that is told the dataset
+    # by the protocol can send the text without them (a server may otherwise read both).
+    dataset_clauses: tuple[tuple[int, int], ...] = ()
+
+    def without_dataset_clauses(self) -> str:
+        """The text with its FROM / FROM NAMED clauses blanked out (the same length, the same lines)."""
+        text = self.text
+        for start, end in self.dataset_clauses:
+            text = text[:start] + " " * (end - start) + text[end:]
+        return text
 
 
 @dataclass(frozen=True)
@@ -301,7 +311,9 @@ def _read(text: str, limits: Limits, base_iri: str | None) -> ReadQuery:
     # Its structure as SPARQL 1.1 reads it, escapes decoded first (Oxigraph leaves escapes outside strings and
     # IRIs undecoded and then fails to parse such a text, so it never runs a structure this reading misses).
     read = _read_tokens(list(tokens(decoded)), limits.max_depth, base_iri)
-    return ReadQuery(text, read.form, base_iri, read.dataset, read.iris)
+    # The clauses' offsets are the decoded text's: they hold for the text as written when it has no escapes.
+    clauses = read.dataset_clauses if decoded == text else ()
+    return ReadQuery(text, read.form, base_iri, read.dataset, read.iris, clauses)
 
 
 def _read_tokens(found: list[Token], max_depth: int, endpoint: str | None) -> ReadQuery:
@@ -312,6 +324,7 @@ def _read_tokens(found: list[Token], max_depth: int, endpoint: str | None) -> Re
     defaults: list[str] = []
     named: list[str] = []
     iris: list[str] = []
+    clauses: list[tuple[int, int]] = []
     in_prologue = True
     for index, token in enumerate(found):
         if token.kind == "open":
@@ -346,13 +359,14 @@ def _read_tokens(found: list[Token], max_depth: int, endpoint: str | None) -> Re
                 if target is None or target.kind not in ("iri", "pname"):
                     raise QueryRefused(RefusalReason.SYNTAX, f"{clause} must be followed by a graph IRI")
                 (named if is_named else defaults).append(_graph_iri(target, prefixes, base))
+                clauses.append((token.offset, target.offset + len(target.text)))
     if _only_prologue(found):  # not a query; as SPARQL, an empty update
         raise QueryRefused(
             RefusalReason.UPDATE,
             "the text holds no query, only a prologue (as SPARQL, an empty update); the service is read-only: "
             "send a SELECT, ASK, CONSTRUCT or DESCRIBE query",
         )
-    return ReadQuery("", form, endpoint, DatasetScope(tuple(defaults), tuple(named)), tuple(iris))
+    return ReadQuery("", form, endpoint, DatasetScope(tuple(defaults), tuple(named)), tuple(iris), tuple(clauses))
 
 
 def _only_prologue(found: list[Token]) -> bool:

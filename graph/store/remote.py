@@ -324,7 +324,9 @@ class RemoteSparqlStore:
         check_portable(read)
         # The server has no base IRI of ours: a BASE first resolves the query's relative IRIs as the embedded
         # store does (a BASE of the query's own still resolves against it, as SPARQL says).
-        sparql = f"BASE <{read.base_iri}>\n{read.text}" if read.base_iri else read.text
+        # The dataset goes as protocol parameters only: a server may combine a query's FROM with them.
+        text = read.without_dataset_clauses() if read.dataset_clauses else read.text
+        sparql = f"BASE <{read.base_iri}>\n{text}" if read.base_iri else text
         form = read.form or QueryForm.SELECT
         if form == QueryForm.ASK:
             document = self._solutions(sparql, dataset)

@@ -429,3 +429,11 @@ def test_negative_numbers_read_as_any_other_literal() -> None:
     for text in ("SELECT * WHERE { ?s ?p -1.5 }", "SELECT * WHERE { VALUES ?x { -1.5 -2 -3e1 } }"):
         assert refusal(text) is None
         ox.Store().query(text)
+
+
+def test_the_dataset_clauses_can_be_left_out_for_a_server_told_the_dataset_by_the_protocol() -> None:
+    text = "PREFIX g: <http://x/>\nSELECT * FROM g:a FROM NAMED <http://x/b>\nWHERE { ?s ?p ?o }"
+    read = read_query(text, LIMITS)
+    stripped = read.without_dataset_clauses()
+    assert "FROM" not in stripped and len(stripped) == len(text) and stripped.count("\n") == 2
+    assert read_query(stripped, LIMITS).dataset == DatasetScope()
