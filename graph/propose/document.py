@@ -43,6 +43,7 @@ _FUNCTION_WORDS = frozenset(
     "than between through such".split()
 )
 _BULLET = re.compile(r"^(?:[■•◆♦▪X–—-]\s|\(\w{1,3}\)\s|\d{1,3}\.\s|[ivx]+\)\s)")
+_RESULT_HEAD = re.compile(r"(?:Outcome|Output|Operational objective|Strategic objective|Indicator) [\dA-C]")
 _ABBREVIATIONS = frozenset("no nos art para e.g i.e mr ms dr st vs cf fig ibid op ed eds vol pp p inc co".split())
 
 
@@ -229,15 +230,23 @@ class Document:
                 blank_before.add(current)
         headings: list[Span] = []
         run_start: int | None = None
+        run_short = False
         for index, (number, text, start) in enumerate(lines):
             following = lines[index + 1][1] if index + 1 < len(lines) else ""
-            block_start = index == 0 or number in blank_before or _ends_sentence(lines[index - 1][1])
-            if run_start is None and block_start and (text[:1].isupper() or text[:1].isdigit() or _BULLET.match(text)):
-                run_start = start
+            previous = lines[index - 1][1] if index else ""
             if run_start is None:
+                # A heading follows a blank line or a bare number (`2.`, `II.`); after a sentence's end only a
+                # results heading or a short line can start one (a long one is the paragraph going on).
+                if index == 0 or number in blank_before or re.fullmatch(r"[\dIVX]{1,4}\.?", previous):
+                    run_start, run_short = start, False
+                elif _ends_sentence(previous):
+                    run_start, run_short = start, _RESULT_HEAD.match(text) is None
+            if run_start is None or not (text[:1].isupper() or text[:1].isdigit() or _BULLET.match(text)
+                                         or start > run_start):
+                run_start = None
                 continue
             continues = following[:1].islower()
-            if len(text) > 90 or _ends_sentence(text) or (text.endswith(",") and not continues):
+            if len(text) > 110 or _ends_sentence(text) or (text.endswith(",") and not continues):
                 run_start = None
                 continue
             if continues and len(self.text[run_start : start + len(text)]) < 300:
@@ -249,7 +258,8 @@ class Document:
                 or following[:1] in "“\"■•◆♦"
                 or re.match(r"\((?:\d+|[ivx]+|[a-z])\)", following)
             )
-            if opens and text.rsplit(" ", 1)[-1].lower() not in _FUNCTION_WORDS and not text.endswith(","):
+            short_enough = not run_short or start + len(text) - run_start <= 40
+            if opens and short_enough and text.rsplit(" ", 1)[-1].lower() not in _FUNCTION_WORDS and not text.endswith(","):
                 headings.append(Span(run_start, start + len(text)))
             run_start = None
         return headings

@@ -38,11 +38,10 @@ SCORED_KINDS = (NAMES, CODES, LINKS)
 
 
 def normal_object(value: str) -> str:
-    """How objects are compared: ids as they are; texts without case, spacing, hyphens or final stop."""
+    """How objects are compared: ids as they are; texts without case, white space, hyphens or final stop."""
     if re.fullmatch(r"[a-z-]+:\S+|[CPR]\d{3}", value):
         return value
-    text = fold_chars(value).casefold().replace("-", "")
-    return re.sub(r"\s+", " ", text).strip().rstrip(".")
+    return re.sub(r"[\s-]+", "", fold_chars(value).casefold()).rstrip(".")
 
 
 @dataclass

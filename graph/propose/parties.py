@@ -35,7 +35,7 @@ from graph.propose.rows import Proposal, make
 RECOGNIZER = "parties"
 _ORG_WORDS = (
     "Organization|Organisation|Fund|Bank|Office|Centre|Center|Network|Alliance|Coalition|Initiative|Partnership|"
-    "Union|Commission|Agency|Board|Confederation|Association|Committee|Task Force|Conference|Institute|Compact|"
+    "Union|Commission|Corporation|Agency|Board|Confederation|Association|Committee|Task Force|Conference|Institute|Compact|"
     "Department|Ministry|Council|Federation|Secretariat|Forum|Foundation|Women|Facility|Trust Fund"
 )
 _ORG_HEAD = re.compile(rf"\b(?:{_ORG_WORDS})\b")
@@ -85,6 +85,13 @@ class _Parties:
             for short_id in ids:
                 self.country_names.setdefault(key, short_id.split(":", 1)[1])
         self.org_names = {k: v for k, v in known.names_of("organization:").items() if len(v) == 1}
+        # The initials of a known long name stand for it too (United Nations Development Programme: UNDP).
+        for key, ids in list(self.org_names.items()):
+            capitals = [w[0] for w in key.split() if w[:1].isupper()]
+            initials = "".join(capitals)
+            if len(capitals) >= 3 and len(capitals) == len([w for w in key.split() if w not in ("of", "for", "the", "and", "on")]):
+                if initials not in self.org_names and not known.names.get(initials):
+                    self.org_names[initials] = ids
 
     def add(self, short_id: str, kind: str, start: int, end: int, confidence: float, reason: str, name: str) -> None:
         self.found.mentions.append(
@@ -170,13 +177,17 @@ class _Parties:
             offset = text.find(whole, match.start(), match.end())
             for name, at in self._parts(whole):
                 head = _ORG_HEAD.search(name)
-                if head is None or _NOT_PARTNER.search(name) or len(name.split()) < 2 or name_key(name) in defined:
+                start = offset + at
+                if name_key(name) in defined:  # spelled out with its acronym elsewhere in the document
+                    self.add(defined[name_key(name)], ORGANIZATION, start, start + len(name), 0.8,
+                             "a name the document gives with its acronym", name)
+                    continue
+                if head is None or _NOT_PARTNER.search(name) or len(name.split()) < 2:
                     continue
                 if re.search(r"[’']s\b", name):  # a possessive (`the Turin Centre’s activities`) is not a name
                     continue
                 if _ALLIANCE.match(text, offset + at + len(name) - len("Alliance")):
                     continue  # `Secretariat of Alliance 8.7`: the partner is Alliance 8.7
-                start = offset + at
                 self.add(self._org_id(name, None), ORGANIZATION, start, start + len(name), 0.6,
                          f"a capitalized name headed by “{head.group(0)}”", name)
         acronyms = gazetteer_pattern(k for k in defined if is_acronym(k))
@@ -229,7 +240,8 @@ def recognize(document: Document, known: Knowledge) -> Found:
 
 
 def name_rows(document: Document, known: Knowledge, mentions: list[Mention], used: set[str]) -> list[Proposal]:
-    """Name rows for the countries and organizations that proposed links use (new ids, or new names)."""
+    """Name rows for the countries and organizations that proposed links use: the names the document gives
+    them, new or not (a name stated again is more evidence for it)."""
     rows: list[Proposal] = []
     firsts: dict[str, str] = {}
     long_names: dict[str, set[str]] = defaultdict(set)
@@ -241,15 +253,15 @@ def name_rows(document: Document, known: Knowledge, mentions: list[Mention], use
             continue
         label = mention.extra["name"]
         acronym = mention.extra.get("acronym")
-        if acronym and not known.has_name(mention.id, acronym):
+        if acronym:
             at = document.text.find(f"({acronym})", mention.start, mention.end + 2)
             rows.append(make(document, mention.id, "acronym", acronym, at + 1 if at >= 0 else mention.start,
                              at + 1 + len(acronym) if at >= 0 else mention.end, mention.confidence, RECOGNIZER,
                              "the acronym printed after the name"))
-        if known.has_name(mention.id, label):
-            continue
         pref = known.pref_labels.get(mention.id)
-        if is_acronym(label) and (pref is not None or long_names[mention.id]):
+        if pref is not None and name_key(pref) == name_key(label):
+            link = "prefLabel"  # the graph's own name, stated again: more evidence
+        elif is_acronym(label) and (pref is not None or long_names[mention.id]):
             link = "acronym"
         elif pref is None and firsts.setdefault(mention.id, name_key(label)) == name_key(label):
             link = "prefLabel"

@@ -93,8 +93,16 @@ def _id(kind: str, biennium: str, code: str) -> str:
     return f"{kind}:{biennium}/{code}"
 
 
-def _title_span(document: Document, start: int) -> Span:
-    """The title that starts at clean offset `start`: the heading it stands in, else its sentence."""
+_FULL_STOP = re.compile(r"(?<!\bNo)(?<!\bNos)[.;](?= |$)")
+
+
+def _title_span(document: Document, start: int, to_full_stop: bool = False) -> Span:
+    """The title that starts at clean offset `start`: up to its full stop (a row of a results table, whose
+    narrow cells break lines anywhere), else the heading it stands in, else its sentence."""
+    if to_full_stop:
+        stop = _FULL_STOP.search(document.text, start, start + 600)
+        if stop is not None:
+            return Span(start, stop.start())
     heading = document.heading_at(start)
     if heading is not None and heading.end > start:
         return Span(start, heading.end)
@@ -154,7 +162,7 @@ def recognize(document: Document, known: Knowledge) -> Found:
         elif not _in_output_list(document, match.start()):
             continue
         kind = INDICATOR if code.count(".") == 2 else OUTPUT
-        title = _title_span(document, match.end())
+        title = _title_span(document, match.end(), to_full_stop=bool(match.group(2)))
         definitions.append(
             _Definition(kind, code, match.start(), match.start(1), title, 2 if kind == OUTPUT else 3)
         )
@@ -232,10 +240,14 @@ def _definition_rows(
     rows: list[Proposal] = []
     start, title_span = definition.start, definition.title
     reason = f"{definition.kind} {definition.code} of {biennium} as the document defines it"
+    code_quote_end = min(title_span.start + 20, title_span.end)
     if short_id in seen_titles:
         link = "prefLabel" if seen_titles[short_id] == name_key(title) else "altLabel"
         rows.append(make(document, short_id, link, title, start, title_span.end, 0.8, RECOGNIZER,
                          f"{reason}, again{' with another title' if link == 'altLabel' else ''}"))
+        if short_id not in known.pref_labels:
+            rows.append(make(document, short_id, "notation", definition.code, start, code_quote_end, 0.8,
+                             RECOGNIZER, "the code as printed, again"))
         return rows
     seen_titles[short_id] = name_key(title)
     pref = known.pref_labels.get(short_id)
@@ -245,7 +257,6 @@ def _definition_rows(
                              f"{reason}; the graph calls it “{pref}”"))
         return rows
     rows.append(make(document, short_id, "prefLabel", title, start, title_span.end, 0.9, RECOGNIZER, reason))
-    code_quote_end = min(title_span.start + 20, title_span.end)
     rows.append(make(document, short_id, "notation", definition.code, start, code_quote_end, 0.9, RECOGNIZER,
                      "the code as printed"))
     parent = _parent(definition, biennium)
