@@ -139,10 +139,13 @@ def sections(document: Document, mentions: list[Mention]) -> list[Section]:
 
 
 def _quote_span(document: Document, sentence: Span, start: int, end: int) -> tuple[int, int]:
-    """Where the quote of a link starts and ends: its sentence, cut near the mentions when it is long."""
+    """Where the quote of a link starts and ends: its sentence, cut at word ends near the mentions when long."""
     begin = sentence.start if start - sentence.start <= 150 else document.text.rfind(" ", sentence.start, start - 60) + 1
-    finish = min(sentence.end, max(end, begin) + 120)
-    return begin, max(finish, end)
+    finish = max(min(sentence.end, end + 120), end)
+    if finish < sentence.end:
+        space = document.text.find(" ", finish, sentence.end)
+        finish = space if space != -1 else sentence.end
+    return begin, finish
 
 
 def _sentence_groups(document: Document) -> list[Span]:
@@ -182,7 +185,8 @@ def link(document: Document, mentions: list[Mention], found_sections: list[Secti
                     continue
                 subject, name, obj = found
                 early, late = sorted((first, second), key=lambda m: m.start)
-                if late.start - early.start > 150:  # far apart (a list under its lead-in): quote the later one's sentence
+                if document.sentence_index(early.start) != document.sentence_index(late.start):
+                    # A list under its lead-in: the item says it; quote the item.
                     begin, finish = _quote_span(document, document.sentence_at(late.start), late.start, late.end)
                 else:
                     begin, finish = _quote_span(document, group, early.start, late.end)

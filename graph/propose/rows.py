@@ -98,7 +98,7 @@ def make(
     reason: str,
 ) -> Proposal:
     """A proposal whose quote is the document's text of the clean span [start, end), cut to a readable length."""
-    if end - start > QUOTE_LIMIT:
+    if end - start > QUOTE_LIMIT:  # cut at a word's end
         cut = document.text.rfind(" ", start, start + QUOTE_LIMIT)
         end = cut if cut > start else start + QUOTE_LIMIT
     quote = document.quote(start, end).rstrip(" ,;:")
