@@ -4,7 +4,9 @@ Syntax: quoted phrases whose words may end in `*` (any ending), bare words, pare
 `AND NOT`, `W/n` (within n words, either order) and `PRE/n` (the left within n words before the right).
 Precedence, tightest first, as Scopus applies it: OR, W/n, PRE/n, AND, AND NOT; terms side by side
 are joined by AND. Words are compared in lower case with punctuation ignored (a hyphen separates
-words), as Scopus compares a loose phrase. A passage matches a target when any of its query lines do.
+words), as Scopus compares a loose phrase, and, as Scopus does, a word also matches its plural or
+singular and its British or American spelling (labour, labor; organisation, organization).
+A passage matches a target when any of its query lines do.
 """
 
 from __future__ import annotations
@@ -14,13 +16,19 @@ import xml.etree.ElementTree as ElementTree
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 AURORA_DIR = Path("reference") / "aurora"
 _WORD = re.compile(r"[a-z0-9]+")
-_TOKEN = re.compile(r'\s*(?:(?P<phrase>"[^"]*")|(?P<open>\()|(?P<close>\))|(?P<andnot>AND\s+NOT\b)|(?P<and>AND\b)'
-                    r"|(?P<or>OR\b)|(?P<near>W/(?P<wn>\d+))|(?P<pre>PRE/(?P<pn>\d+))|(?P<word>[^\s()\"]+))")
-_NS = {"aqd": "http://aurora-network.global/queries/namespace/", "dc": "http://dublincore.org/documents/dcmi-namespace/"}
+_TOKEN = re.compile(
+    r'\s*(?:(?P<phrase>"[^"]*")|(?P<open>\()|(?P<close>\))|(?P<andnot>AND\s+NOT\b)|(?P<and>AND\b)'
+    r"|(?P<or>OR\b)|(?P<near>W/(?P<wn>\d+))|(?P<pre>PRE/(?P<pn>\d+))|(?P<word>[^\s()\"]+))"
+)
+_NS = {
+    "aqd": "http://aurora-network.global/queries/namespace/",
+    "dc": "http://dublincore.org/documents/dcmi-namespace/",
+}
 
 Span = tuple[int, int]  # first and last word index of a match
 
@@ -29,9 +37,12 @@ class QueryError(ValueError):
     """A query line that is not valid Scopus syntax as far as this parser knows it."""
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
 def words(text: str) -> list[str]:
-    """The words of a text as the matcher compares them."""
-    return _WORD.findall(text.lower())
+    """The words of a text as the matcher compares them (a possessive `'s` dropped)."""
+    return _WORD.findall(_POSSESSIVE.sub("", text.lower()))
 
 
 @dataclass
@@ -54,9 +65,9 @@ class Tokens:
         return cls(words(text))
 
     def starting(self, term: str) -> list[int]:
-        """Where a term stands: a word, or with `*` any word that begins so."""
+        """Where a term stands: a word (or one of its forms), or with `*` any word that begins so."""
         if not term.endswith("*"):
-            return self.positions.get(term, [])
+            return sorted(p for form in forms(term) for p in self.positions.get(form, []))
         prefix = term[:-1]
         found: list[int] = []
         index = bisect_left(self.vocabulary, prefix)
@@ -67,7 +78,36 @@ class Tokens:
 
     def fits(self, position: int, term: str) -> bool:
         word = self.words[position]
-        return word.startswith(term[:-1]) if term.endswith("*") else word == term
+        return word.startswith(term[:-1]) if term.endswith("*") else word in forms(term)
+
+
+@lru_cache(maxsize=8192)
+def forms(word: str) -> frozenset[str]:
+    """A word, its plural or singular, and its other spelling (our/or, ise/ize, yse/yze)."""
+    found = {word}
+    if word.endswith("ies") and len(word) > 4:
+        found.add(word[:-3] + "y")
+    elif word.endswith("es") and len(word) > 4:
+        found.update({word[:-2], word[:-1]})
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        found.add(word[:-1])
+    elif word.endswith("y") and len(word) > 3 and word[-2] not in "aeiou":
+        found.add(word[:-1] + "ies")
+    else:
+        found.update({word + "s", word + "es"})
+    for form in list(found):
+        for british, american in (
+            ("our", "or"),
+            ("ise", "ize"),
+            ("isation", "ization"),
+            ("yse", "yze"),
+            ("tre", "ter"),
+        ):
+            if british in form:
+                found.add(form.replace(british, american))
+            if american in form:
+                found.add(form.replace(american, british))
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -155,7 +195,7 @@ class _Parser:
         while position < len(text):
             match = _TOKEN.match(text, position)
             if match is None or match.end() == position:
-                raise QueryError(f"cannot read the query at {text[position:position + 30]!r}")
+                raise QueryError(f"cannot read the query at {text[position : position + 30]!r}")
             position = match.end()
             kind = match.lastgroup or ""
             value = match.group({"near": "wn", "pre": "pn"}.get(kind, kind)) if kind else ""
@@ -232,7 +272,7 @@ class _Parser:
 
 def _terms(text: str) -> list[str]:
     """The words of a phrase, each keeping a trailing `*`."""
-    return [m.group(0) for m in re.finditer(r"[a-z0-9]+\*?", text.lower())]
+    return [m.group(0) for m in re.finditer(r"[a-z0-9]+\*?", _POSSESSIVE.sub("", text.lower()))]
 
 
 def parse(text: str) -> Node:
@@ -258,6 +298,14 @@ class TargetQuery:
         return None
 
 
+def _code(code: str, goal: str) -> str:
+    """The SDG code a query is for: `3c` is target 3.c, and `13.0` (no target) the goal itself."""
+    letter = re.fullmatch(r"(\d+)([a-z])", code)
+    if letter:
+        return f"{letter.group(1)}.{letter.group(2)}"
+    return goal if code in (f"{goal}.0", goal) else code
+
+
 def read_queries(seeds_dir: Path) -> list[TargetQuery]:
     """Every target query of the 17 Aurora files, in goal and target order."""
     queries: list[TargetQuery] = []
@@ -267,7 +315,7 @@ def read_queries(seeds_dir: Path) -> list[TargetQuery]:
         root = ElementTree.parse(path).getroot()  # noqa: S314
         for definition in root.iter(f"{{{_NS['aqd']}}}query-definition"):
             uri = next((e.text or "" for e in definition.findall("dc:identifier", _NS) if e.get("type") == "uri"), "")
-            target = uri.rsplit("/", 1)[-1].strip()
+            target = _code(uri.rsplit("/", 1)[-1].strip(), str(goal))
             texts = [" ".join((line.text or "").split()) for line in definition.iter(f"{{{_NS['aqd']}}}query-line")]
             texts = [t for t in texts if t]
             if not target or not texts:

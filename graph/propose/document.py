@@ -39,12 +39,65 @@ class Span:
 # Single letters spaced out by single spaces, words kept apart by two or more (a PDF letter-spacing effect).
 _SPACED_TOKEN = re.compile(r"\S+")
 _FUNCTION_WORDS = frozenset(
-    "a an and as at by for from in into of on or the to with its their our his her whose which that "
-    "than between through such".split()
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "its",
+        "their",
+        "our",
+        "his",
+        "her",
+        "whose",
+        "which",
+        "that",
+        "than",
+        "between",
+        "through",
+        "such",
+    ]
 )
 _BULLET = re.compile(r"^(?:[■•◆♦▪X–—-]\s|\(\w{1,3}\)\s|\d{1,3}\.\s|[ivx]+\)\s)")
 _RESULT_HEAD = re.compile(r"(?:Outcome|Output|Operational objective|Strategic objective|Indicator) [\dA-C]")
-_ABBREVIATIONS = frozenset("no nos art para e.g i.e mr ms dr st vs cf fig ibid op ed eds vol pp p inc co".split())
+_ABBREVIATIONS = frozenset(
+    [
+        "no",
+        "nos",
+        "art",
+        "para",
+        "e.g",
+        "i.e",
+        "mr",
+        "ms",
+        "dr",
+        "st",
+        "vs",
+        "cf",
+        "fig",
+        "ibid",
+        "op",
+        "ed",
+        "eds",
+        "vol",
+        "pp",
+        "p",
+        "inc",
+        "co",
+    ]
+)
 
 
 def _close_letter_spacing(raw: str) -> tuple[str, list[int]]:
@@ -145,7 +198,9 @@ class Document:
             if clean_parts:
                 previous = clean_parts[-1]
                 # A word broken at the line end by a hyphen is joined again (`Co-` + `operation`).
-                rejoin = len(previous) > 1 and previous[-1] == "-" and previous[-2].isalnum() and clean_line[0].islower()
+                rejoin = (
+                    len(previous) > 1 and previous[-1] == "-" and previous[-2].isalnum() and clean_line[0].islower()
+                )
                 if not rejoin:
                     clean_parts.append(" ")
                     to_folded.append(folded_offset - 1)
@@ -233,16 +288,17 @@ class Document:
         run_short = False
         for index, (number, text, start) in enumerate(lines):
             following = lines[index + 1][1] if index + 1 < len(lines) else ""
-            previous = lines[index - 1][1] if index else ""
+            before = lines[index - 1][1] if index else ""
             if run_start is None:
                 # A heading follows a blank line or a bare number (`2.`, `II.`); after a sentence's end only a
                 # results heading or a short line can start one (a long one is the paragraph going on).
-                if index == 0 or number in blank_before or re.fullmatch(r"[\dIVX]{1,4}\.?", previous):
+                if index == 0 or number in blank_before or re.fullmatch(r"[\dIVX]{1,4}\.?", before):
                     run_start, run_short = start, False
-                elif _ends_sentence(previous):
+                elif _ends_sentence(before):
                     run_start, run_short = start, _RESULT_HEAD.match(text) is None
-            if run_start is None or not (text[:1].isupper() or text[:1].isdigit() or _BULLET.match(text)
-                                         or start > run_start):
+            if run_start is None or not (
+                text[:1].isupper() or text[:1].isdigit() or _BULLET.match(text) or start > run_start
+            ):
                 run_start = None
                 continue
             continues = following[:1].islower()
@@ -255,11 +311,16 @@ class Document:
                 not following
                 or following[:1].isupper()
                 or following[:1].isdigit()
-                or following[:1] in "“\"■•◆♦"
+                or following[:1] in '“"■•◆♦'
                 or re.match(r"\((?:\d+|[ivx]+|[a-z])\)", following)
             )
             short_enough = not run_short or start + len(text) - run_start <= 40
-            if opens and short_enough and text.rsplit(" ", 1)[-1].lower() not in _FUNCTION_WORDS and not text.endswith(","):
+            if (
+                opens
+                and short_enough
+                and text.rsplit(" ", 1)[-1].lower() not in _FUNCTION_WORDS
+                and not text.endswith(",")
+            ):
                 headings.append(Span(run_start, start + len(text)))
             run_start = None
         return headings
@@ -278,7 +339,9 @@ class Document:
         # List items and numbered paragraphs at the start of a line begin a new sentence.
         for number, line_text, start in self._line_texts():
             del number
-            if _BULLET.match(line_text) or re.match(r"^(?:Outcome|Output|Indicator|Operational objective)\b", line_text):
+            if _BULLET.match(line_text) or re.match(
+                r"^(?:Outcome|Output|Indicator|Operational objective)\b", line_text
+            ):
                 cuts.add(start)
         ordered = sorted(c for c in cuts if c < len(text))
         spans = []

@@ -86,6 +86,7 @@ def _known_ids(known: Knowledge, other_rows: Iterable[tuple[str, str, str]]) -> 
 
 def align_new_ids(proposals: list[Proposal], rows: list[Row], known_ids: set[str]) -> list[Proposal]:
     """Rename each proposed new id to the curated new id of the same kind that shares a name with it."""
+
     def names(pairs: Iterable[tuple[str, str, str]]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = defaultdict(set)
         for subject, link, obj in pairs:
@@ -98,16 +99,21 @@ def align_new_ids(proposals: list[Proposal], rows: list[Row], known_ids: set[str
     renamed: dict[str, str] = {}
     taken: set[str] = set()
     pairs = sorted(
-        ((len(p_names & c_names), p_id, c_id) for p_id, p_names in proposed.items() for c_id, c_names in curated.items()
-         if p_id.split(":", 1)[0] == c_id.split(":", 1)[0] and p_names & c_names),
+        (
+            (len(p_names & c_names), p_id, c_id)
+            for p_id, p_names in proposed.items()
+            for c_id, c_names in curated.items()
+            if p_id.split(":", 1)[0] == c_id.split(":", 1)[0] and p_names & c_names
+        ),
         reverse=True,
     )
     for _, p_id, c_id in pairs:
         if p_id not in renamed and c_id not in taken and p_id != c_id:
             renamed[p_id] = c_id
             taken.add(c_id)
-    return [replace(p, subject=renamed.get(p.subject, p.subject), object=renamed.get(p.object, p.object))
-            for p in proposals]
+    return [
+        replace(p, subject=renamed.get(p.subject, p.subject), object=renamed.get(p.object, p.object)) for p in proposals
+    ]
 
 
 def score(proposals: Sequence[Proposal], rows: Sequence[Row], window: int = WINDOW) -> DocumentResult:
@@ -216,17 +222,23 @@ def markdown(results: list[DocumentResult], topics: TopicScore | None) -> str:
         for kind in SCORED_KINDS:
             s = result.scores[kind]
             pooled[kind].add(s)
-            lines.append(f"| {result.document} | {kind} | {s.proposed} | {s.right} | {_percent(s.precision)} | "
-                         f"{s.curated} | {s.found} | {_percent(s.recall)} |")
+            lines.append(
+                f"| {result.document} | {kind} | {s.proposed} | {s.right} | {_percent(s.precision)} | "
+                f"{s.curated} | {s.found} | {_percent(s.recall)} |"
+            )
     both = Score()
     for kind in SCORED_KINDS:
         s = pooled[kind]
-        lines.append(f"| **all five** | **{kind}** | {s.proposed} | {s.right} | **{_percent(s.precision)}** | "
-                     f"{s.curated} | {s.found} | **{_percent(s.recall)}** |")
+        lines.append(
+            f"| **all five** | **{kind}** | {s.proposed} | {s.right} | **{_percent(s.precision)}** | "
+            f"{s.curated} | {s.found} | **{_percent(s.recall)}** |"
+        )
         if kind in (NAMES, CODES):
             both.add(s)
-    lines.append(f"| **all five** | **names and codes** | {both.proposed} | {both.right} | "
-                 f"**{_percent(both.precision)}** | {both.curated} | {both.found} | **{_percent(both.recall)}** |")
+    lines.append(
+        f"| **all five** | **names and codes** | {both.proposed} | {both.right} | "
+        f"**{_percent(both.precision)}** | {both.curated} | {both.found} | **{_percent(both.recall)}** |"
+    )
     if topics is not None:
         t = topics.total
         lines += [
@@ -238,10 +250,14 @@ def markdown(results: list[DocumentResult], topics: TopicScore | None) -> str:
         ]
         for goal in sorted(topics.by_goal):
             c = topics.by_goal[goal]
-            lines.append(f"| {goal} | {sum(c.values())} | {_percent(topics.precision(c))} | "
-                         f"{_percent(topics.recall(c))} | {_percent(topics.accuracy(c))} |")
-        lines.append(f"| **all** | {sum(t.values())} | **{_percent(topics.precision(t))}** | "
-                     f"{_percent(topics.recall(t))} | {_percent(topics.accuracy(t))} |")
+            lines.append(
+                f"| {goal} | {sum(c.values())} | {_percent(topics.precision(c))} | "
+                f"{_percent(topics.recall(c))} | {_percent(topics.accuracy(c))} |"
+            )
+        lines.append(
+            f"| **all** | {sum(t.values())} | **{_percent(topics.precision(t))}** | "
+            f"{_percent(topics.recall(t))} | {_percent(topics.accuracy(t))} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -275,8 +291,10 @@ def _write_details(directory: Path, results: list[DocumentResult]) -> None:
                 out.write(f"{p.kind}\t{p.subject}\t{p.link}\t{p.object}\t{p.line}\t{p.quote[:100]}\n")
             out.write("\n# curated, not proposed\n")
             for r in result.missed:
-                out.write(f"{kind_of_link(r['link'])}\t{r['subject']}\t{r['link']}\t{r['object']}\t{r['line']}\t"
-                          f"{r['quote'][:100]}\n")
+                out.write(
+                    f"{kind_of_link(r['link'])}\t{r['subject']}\t{r['link']}\t{r['object']}\t{r['line']}\t"
+                    f"{r['quote'][:100]}\n"
+                )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,25 @@ from graph.propose.rows import Proposal, make
 
 RECOGNIZER = "flagships"
 PORTFOLIO_ID = "portfolio:flagships"
-_STOP = frozenset("the of for on and to in a an all ilo programme programmes flagship global".split())
+_STOP = frozenset(
+    [
+        "the",
+        "of",
+        "for",
+        "on",
+        "and",
+        "to",
+        "in",
+        "a",
+        "an",
+        "all",
+        "ilo",
+        "programme",
+        "programmes",
+        "flagship",
+        "global",
+    ]
+)
 _AFTER = re.compile(r"^(?: (?:[Ff]lagship [Pp]rogramme|[Pp]rogramme))(?![\w’'])")
 _BEFORE = re.compile(r"(?:(?:Global |ILO )?[Ff]lagship [Pp]rogramme (?:on|for) (?:[Bb]uilding )?)$")
 _PORTFOLIO = re.compile(r"(?<![\w])(?:(?:ILO |[Tt]he )?[Ff]lagship [Pp]rogrammes|ILO flagships)(?![\w])")
@@ -63,7 +81,9 @@ def _heading_names(document: Document) -> list[tuple[str, int]]:
     return out
 
 
-_PROGRAMME_LEAD = re.compile(r"^(?:ILO'?s? )?(?:(?:ILO |Global )?[Ff]lagship [Pp]rogramme (?:(?:on|for) )?(?:[Bb]uilding )?)?")
+_PROGRAMME_LEAD = re.compile(
+    r"^(?:ILO'?s? )?(?:(?:ILO |Global )?[Ff]lagship [Pp]rogramme (?:(?:on|for) )?(?:[Bb]uilding )?)?"
+)
 
 
 def _name_before(text: str, position: int) -> str | None:
@@ -102,8 +122,11 @@ class _Flagships:
 def recognize(document: Document, known: Knowledge) -> Found:
     text = document.name_text
     flagships = _Flagships(known)
-    names: dict[str, tuple[str, str]] = {key: (next(iter(ids)), "a name other documents give it") for key, ids in
-                                         flagships.names.items() if len(ids) == 1}
+    names: dict[str, tuple[str, str]] = {
+        key: (next(iter(ids)), "a name other documents give it")
+        for key, ids in flagships.names.items()
+        if len(ids) == 1
+    }
     predecessors: dict[str, str] = {}
     for acronym, ids in flagships.acronyms.items():
         if acronym.endswith("+") and len(ids) == 1:
@@ -134,21 +157,23 @@ def recognize(document: Document, known: Knowledge) -> Found:
         long_name = _name_before(text, match.start() - 1) if text[match.start() - 1 : match.start()] == " " else None
         if not long_name or len(long_name.split()) < 2:
             continue
-        if acronym in flagships.acronyms and len(flagships.acronyms[acronym]) == 1:
+        if acronym in predecessors:
+            # Spelled out before `(IPEC)`: the predecessor's name, even where other documents list it as a
+            # former name of IPEC+.
+            names[name_key(long_name)] = (predecessors[acronym], f"predecessor:{match.group(1)}")
+        elif acronym in flagships.acronyms and len(flagships.acronyms[acronym]) == 1:
             short_id = next(iter(flagships.acronyms[acronym]))
             names.setdefault(name_key(long_name), (short_id, f"spelled out before “({match.group(1)})”"))
-        elif acronym in predecessors:
-            names.setdefault(name_key(long_name), (predecessors[acronym], f"predecessor:{match.group(1)}"))
     for stem, short_id in predecessors.items():
-        names.setdefault(stem, (short_id, f"predecessor:{stem}"))
+        names[stem] = (short_id, f"predecessor:{stem}")
 
-    found = Found()
+    result = Found()
     pattern = gazetteer_pattern(names)
     for match in find_all(pattern, text):
         short_id, why = names[name_key(match.group(0))]
         start, end = match.start(), match.end()
         if why.startswith("predecessor:"):
-            found.mentions.append(
+            result.mentions.append(
                 Mention(short_id, PREDECESSOR, start, end, document.text[start:end], 0.5, _predecessor(why), RECOGNIZER)
             )
             continue
@@ -159,21 +184,43 @@ def recognize(document: Document, known: Knowledge) -> Found:
         if after:
             end += after.end()
         confidence = 0.9 if why.startswith("a name other") else 0.75
-        found.mentions.append(
-            Mention(short_id, FLAGSHIP, start, end, document.text[start:end], confidence, why, RECOGNIZER,
-                    extra={"name": document.text[match.start() : match.end()]})
+        result.mentions.append(
+            Mention(
+                short_id,
+                FLAGSHIP,
+                start,
+                end,
+                document.text[start:end],
+                confidence,
+                why,
+                RECOGNIZER,
+                extra={"name": document.text[match.start() : match.end()]},
+            )
         )
     for match in _PORTFOLIO.finditer(text):
-        found.mentions.append(
-            Mention(PORTFOLIO_ID, PORTFOLIO, match.start(), match.end(), document.text[match.start() : match.end()],
-                    0.6, "the flagship programmes as a group", RECOGNIZER)
+        result.mentions.append(
+            Mention(
+                PORTFOLIO_ID,
+                PORTFOLIO,
+                match.start(),
+                match.end(),
+                document.text[match.start() : match.end()],
+                0.6,
+                "the flagship programmes as a group",
+                RECOGNIZER,
+            )
         )
-    return found
+    return result
 
 
 def _predecessor(why: str) -> str:
     stem = why.split(":", 1)[1]
     return f"{stem}, the programme {stem}+ revised: a former name, not {stem}+ itself"
+
+
+def _is_preferred(pref: str | None, text: str, first_bare_name: bool) -> bool:
+    """The graph's preferred name stated again, or, for a flagship the graph has no name for, its first bare name."""
+    return name_key(pref) == name_key(text) if pref is not None else first_bare_name
 
 
 def name_rows(document: Document, known: Knowledge, mentions: list[Mention]) -> list[Proposal]:
@@ -182,11 +229,12 @@ def name_rows(document: Document, known: Knowledge, mentions: list[Mention]) -> 
     for mention in mentions:
         if mention.kind not in (FLAGSHIP, PREDECESSOR):
             continue
-        printed = mention.text if mention.kind == FLAGSHIP else mention.text
+        printed = mention.text
         if mention.kind == PREDECESSOR:
             link = "acronym" if is_acronym(printed) else "altLabel"
-            rows.append(make(document, mention.id, link, printed, mention.start, mention.end, 0.5, RECOGNIZER,
-                             mention.reason))
+            rows.append(
+                make(document, mention.id, link, printed, mention.start, mention.end, 0.5, RECOGNIZER, mention.reason)
+            )
             continue
         core = mention.extra.get("name", printed)
         # An extended mention (`Better Work flagship programme`) gives its own name; its core only when an acronym.
@@ -196,14 +244,17 @@ def name_rows(document: Document, known: Knowledge, mentions: list[Mention]) -> 
             pref = known.pref_labels.get(mention.id)
             if is_acronym(text):
                 link = "acronym"
-            elif pref is not None and name_key(pref) == name_key(text):
-                link = "prefLabel"
-            elif pref is None and bare and first_bare.setdefault(mention.id, name_key(text)) == name_key(text):
+            elif _is_preferred(
+                pref, text, bare and first_bare.setdefault(mention.id, name_key(text)) == name_key(text)
+            ):
                 link = "prefLabel"
             else:
                 link = "altLabel"
             what = "acronym" if link == "acronym" else "name"
             reason = f"{what} of {mention.id}: {mention.reason}" + ("" if bare else f", with “{printed}” around it")
-            rows.append(make(document, mention.id, link, text, mention.start, mention.end, mention.confidence,
-                             RECOGNIZER, reason))
+            rows.append(
+                make(
+                    document, mention.id, link, text, mention.start, mention.end, mention.confidence, RECOGNIZER, reason
+                )
+            )
     return rows

@@ -35,7 +35,9 @@ _PROTOCOL_TO = re.compile(
     rf"\b(?:the )?(?P<year>\d{{4}}) Protocol to (?:the )?(?:(?P<code>C\.\d{{1,3}})|Convention No\. ?(?P<num>\d{{1,3}})"
     rf"|(?P<title>{_TITLE})(?:, \d{{4}})?)"
 )
-_CODE = re.compile(r"(?<![\w./])(?P<letter>[CRP])\.(?P<num>\d{1,3})(?![\d]|\.\d)|(?<![\w/:])(?P<letter3>[CRP])(?P<num3>\d{3})\b")
+_CODE = re.compile(
+    r"(?<![\w./])(?P<letter>[CRP])\.(?P<num>\d{1,3})(?![\d]|\.\d)|(?<![\w/:])(?P<letter3>[CRP])(?P<num3>\d{3})\b"
+)
 _DESCRIBED = re.compile(
     r"(?P<codes>[CR]\.\d{1,3}(?: and [CR]\.\d{1,3})?) (?:on (?P<on>[\w-]+(?: [\w-]+){0,6}?)(?=[,;.]|$| Protocol)"
     r"|\((?P<paren>[a-z][^()]{2,60})\))"
@@ -96,8 +98,13 @@ class _Instruments:
             if code is None:
                 continue
             start = match.start("title") + len(match.group("title")) - len(title)
-            self.mention(code, start, match.end(), 0.95 if num else 0.85,
-                         "full title with its number" if num else "full title, matched to the instrument list")
+            self.mention(
+                code,
+                start,
+                match.end(),
+                0.95 if num else 0.85,
+                "full title with its number" if num else "full title, matched to the instrument list",
+            )
             if num and year:
                 self.by_title[name_key(f"{title}, {year}")] = code
             if year:
@@ -124,8 +131,13 @@ class _Instruments:
             kind_word = match.group("type")
             for number in re.finditer(r"\d{1,3}", match.group("nums")):
                 start = match.start("nums") + number.start()
-                self.mention(_code(kind_word, number.group(0)), start, start + len(number.group(0)), 0.9,
-                             f"“{kind_word} No. …” with the number")
+                self.mention(
+                    _code(kind_word, number.group(0)),
+                    start,
+                    start + len(number.group(0)),
+                    0.9,
+                    f"“{kind_word} No. …” with the number",
+                )
         for match in _PROTOCOL_NUMBER.finditer(text):
             code = _code("Protocol", match.group("num"))
             self.mention(code, match.start(), match.end(), 0.85, "“Protocol” with the number of its Convention")
@@ -134,8 +146,15 @@ class _Instruments:
             code = _code(match.group("type"), match.group("num"))
             self.name(code, match.group("name"), match.start("name"), match.end(), "named by number and subject")
             if match.group("year") and code not in self.known.reference_instruments:
-                self.row(code, "adoptionYear", match.group("year"), match.start("name"), match.end(), 0.8,
-                         "the year printed after the name")
+                self.row(
+                    code,
+                    "adoptionYear",
+                    match.group("year"),
+                    match.start("name"),
+                    match.end(),
+                    0.8,
+                    "the year printed after the name",
+                )
         self._codes()
         return self.found
 
@@ -147,8 +166,15 @@ class _Instruments:
             self.row(protocol, "adoptionYear", year, start, end, 0.8, "the year of the Protocol as printed")
 
     def _protocol_link(self, protocol: str, start: int, end: int) -> None:
-        self.row(protocol, "protocolTo", "C" + protocol[1:], start, end, 0.85,
-                 "a Protocol has the number of the Convention it amends")
+        self.row(
+            protocol,
+            "protocolTo",
+            "C" + protocol[1:],
+            start,
+            end,
+            0.85,
+            "a Protocol has the number of the Convention it amends",
+        )
 
     def _codes(self) -> None:
         text = self.text
@@ -178,8 +204,9 @@ class _Instruments:
                 start, end, label = described[match.start()]
                 self.name(code, label, start, end, "the code with the subject the document gives it")
             else:
-                self.row(code, "notation", match.group(0), match.start(), match.end(), 0.7,
-                         "printed only as a code here")
+                self.row(
+                    code, "notation", match.group(0), match.start(), match.end(), 0.7, "printed only as a code here"
+                )
                 self.named.add(code)
 
 

@@ -26,7 +26,6 @@ DOCUMENTS_FILE = Path("documents") / "documents.csv"
 NAME_LINKS = ("prefLabel", "altLabel", "acronym")
 
 
-
 def name_key(text: str) -> str:
     """How a name is compared: folded spacing, plain dashes and apostrophes; case kept (WHO is not who)."""
     return re.sub(r"\s+", " ", fold_chars(text)).strip()

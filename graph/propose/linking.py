@@ -53,7 +53,12 @@ RULES: dict[tuple[str, str], str] = {
     (OUTPUT, ORGANIZATION): "partner",
     (INFOCUS, OPERATIONAL_OBJECTIVE): "servesObjective",
     **{(FLAGSHIP, kind): link for kind, link in _SERVES.items()},
-    **{(subject, kind): link for subject in (OUTPUT, OUTCOME) for kind, link in _SERVES.items() if kind != SDG_INDICATOR},
+    **{
+        (subject, kind): link
+        for subject in (OUTPUT, OUTCOME)
+        for kind, link in _SERVES.items()
+        if kind != SDG_INDICATOR
+    },
     **{(subject, INSTRUMENT): "promotesStandard" for subject in _OBJECTIVES},
     **{(subject, ORGANIZATION): "partner" for subject in _OBJECTIVES},
     **{(subject, kind): link for subject in _OBJECTIVES for kind, link in _SERVES.items() if kind != SDG_INDICATOR},
@@ -68,7 +73,15 @@ _CUES = {
 _MARKER = re.compile(r"^(?:X |[■•◆♦–-] |\(\d+\) |\d+\. |[IVX]+\. |The |the |ILO )*")
 _LIST_ITEM = re.compile(r"^(?:X |[■•◆♦–-] |\(\w{1,3}\) |\d{1,2}\.? )")
 _ROMAN = re.compile(r"^[IVX]+\.(?: |$)")
-_LEVELS = {PORTFOLIO: 0, STRATEGIC_OBJECTIVE: 0, FLAGSHIP: 1, OUTCOME: 1, OPERATIONAL_OBJECTIVE: 1, OUTPUT: 2, INDICATOR: 3}
+_LEVELS = {
+    PORTFOLIO: 0,
+    STRATEGIC_OBJECTIVE: 0,
+    FLAGSHIP: 1,
+    OUTCOME: 1,
+    OPERATIONAL_OBJECTIVE: 1,
+    OUTPUT: 2,
+    INDICATOR: 3,
+}
 
 
 def link_for(first: Mention, second: Mention) -> tuple[Mention, str, Mention] | None:
@@ -140,7 +153,9 @@ def sections(document: Document, mentions: list[Mention]) -> list[Section]:
 
 def _quote_span(document: Document, sentence: Span, start: int, end: int) -> tuple[int, int]:
     """Where the quote of a link starts and ends: its sentence, cut at word ends near the mentions when long."""
-    begin = sentence.start if start - sentence.start <= 150 else document.text.rfind(" ", sentence.start, start - 60) + 1
+    begin = (
+        sentence.start if start - sentence.start <= 150 else document.text.rfind(" ", sentence.start, start - 60) + 1
+    )
     finish = max(min(sentence.end, end + 120), end)
     if finish < sentence.end:
         space = document.text.find(" ", finish, sentence.end)
@@ -167,8 +182,11 @@ def _sentence_groups(document: Document) -> list[Span]:
 
 def link(document: Document, mentions: list[Mention], found_sections: list[Section]) -> list[Proposal]:
     proposals: list[Proposal] = []
-    linkable = [m for m in mentions if m.kind in _LEVELS or m.kind in (INSTRUMENT, ORGANIZATION, COUNTRY, INFOCUS)
-                or m.kind.startswith("sdg")]
+    linkable = [
+        m
+        for m in mentions
+        if m.kind in _LEVELS or m.kind in (INSTRUMENT, ORGANIZATION, COUNTRY, INFOCUS) or m.kind.startswith("sdg")
+    ]
     position = 0
     for group in _sentence_groups(document):
         while position < len(linkable) and linkable[position].start < group.start:
@@ -193,8 +211,19 @@ def link(document: Document, mentions: list[Mention], found_sections: list[Secti
                 cue = _CUES.get(name)
                 sentence_text = document.text[group.start : group.end]
                 confidence = 0.8 if cue is None or cue.search(sentence_text) else 0.65
-                proposals.append(make(document, subject.id, name, object_value(obj), begin, finish, confidence,
-                                      RECOGNIZER, f"“{subject.text}” and “{obj.text}” in one sentence"))
+                proposals.append(
+                    make(
+                        document,
+                        subject.id,
+                        name,
+                        object_value(obj),
+                        begin,
+                        finish,
+                        confidence,
+                        RECOGNIZER,
+                        f"“{subject.text}” and “{obj.text}” in one sentence",
+                    )
+                )
     for mention in linkable:
         for section in sorted((s for s in found_sections if s.start <= mention.start < s.end), key=lambda s: -s.level):
             if section.subject is mention:
@@ -208,7 +237,18 @@ def link(document: Document, mentions: list[Mention], found_sections: list[Secti
                 break  # a partner only named under a heading, with no word of working together: not proposed
             begin, finish = _quote_span(document, sentence, mention.start, mention.end)
             heading_line = document.line_at(section.heading.start)
-            proposals.append(make(document, subject.id, name, object_value(obj), begin, finish, 0.55, RECOGNIZER,
-                                  f"“{mention.text}” under the heading of {section.subject.id} (line {heading_line})"))
+            proposals.append(
+                make(
+                    document,
+                    subject.id,
+                    name,
+                    object_value(obj),
+                    begin,
+                    finish,
+                    0.55,
+                    RECOGNIZER,
+                    f"“{mention.text}” under the heading of {section.subject.id} (line {heading_line})",
+                )
+            )
             break
     return proposals

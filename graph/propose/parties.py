@@ -35,8 +35,8 @@ from graph.propose.rows import Proposal, make
 RECOGNIZER = "parties"
 _ORG_WORDS = (
     "Organization|Organisation|Fund|Bank|Office|Centre|Center|Network|Alliance|Coalition|Initiative|Partnership|"
-    "Union|Commission|Corporation|Agency|Board|Confederation|Association|Committee|Task Force|Conference|Institute|Compact|"
-    "Department|Ministry|Council|Federation|Secretariat|Forum|Foundation|Women|Facility|Trust Fund"
+    "Union|Commission|Corporation|Agency|Board|Confederation|Association|Committee|Task Force|Conference|"
+    "Institute|Compact|Department|Ministry|Council|Federation|Secretariat|Forum|Foundation|Women|Facility"
 )
 _ORG_HEAD = re.compile(rf"\b(?:{_ORG_WORDS})\b")
 # The ILO's own organs and units are not partners.
@@ -49,7 +49,9 @@ _NOT_PARTNER = re.compile(
 _ACRONYM_DEF = re.compile(rf"\((?P<acr>{ACRONYM})\)")
 _GOVERNMENT = re.compile(r"\b(?:the )?(?P<who>US|UK|USA|[A-Z][a-z]+) Government\b")
 _DONOR_LIST = re.compile(r"donors?[^()]{0,40}\((?P<list>[^()]{3,400})\)")
-_PARTNER_BEFORE = re.compile(r"(?:partnered with|partnership with|funded by|funding from|support of|donor[s]?)(?: the)? $")
+_PARTNER_BEFORE = re.compile(
+    r"(?:partnered with|partnership with|funded by|funding from|support of|donor[s]?)(?: the)? $"
+)
 _DONOR_AFTER = re.compile(
     r"^(?: \w+)?,? (?:has|have|had|were|was|recently)\b(?: [\w’']+){0,6}? "
     r"(?:provided|supported|funded|contributed|contributors?|renewed|partnered|committed|donated)\b"
@@ -87,16 +89,29 @@ class _Parties:
         self.org_names = {k: v for k, v in known.names_of("organization:").items() if len(v) == 1}
         # The initials of a known long name stand for it too (United Nations Development Programme: UNDP).
         for key, ids in list(self.org_names.items()):
-            capitals = [w[0] for w in key.split() if w[:1].isupper()]
-            initials = "".join(capitals)
-            if len(capitals) >= 3 and len(capitals) == len([w for w in key.split() if w not in ("of", "for", "the", "and", "on")]):
-                if initials not in self.org_names and not known.names.get(initials):
-                    self.org_names[initials] = ids
+            words = [w for w in key.split() if w not in ("of", "for", "the", "and", "on")]
+            initials = "".join(w[0] for w in words)
+            every_word_capitalized = all(w[:1].isupper() for w in words)
+            if (
+                len(words) >= 3
+                and every_word_capitalized
+                and not (initials in self.org_names or known.names.get(initials))
+            ):
+                self.org_names[initials] = ids
 
     def add(self, short_id: str, kind: str, start: int, end: int, confidence: float, reason: str, name: str) -> None:
         self.found.mentions.append(
-            Mention(short_id, kind, start, end, self.document.text[start:end], confidence, reason, RECOGNIZER,
-                    extra={"name": name})
+            Mention(
+                short_id,
+                kind,
+                start,
+                end,
+                self.document.text[start:end],
+                confidence,
+                reason,
+                RECOGNIZER,
+                extra={"name": name},
+            )
         )
 
     def government(self, code: str) -> tuple[str, str]:
@@ -128,23 +143,50 @@ class _Parties:
                     end += len(" Government")
                 printed = self.document.text[start:end]
                 short_name = self.known.countries.get(code, [printed])[0]
-                self.add(short_id, ORGANIZATION, start, end, 0.7, "a country named as donor or partner: its government",
-                         label if name_key(printed) == name_key(short_name) else printed)
+                self.add(
+                    short_id,
+                    ORGANIZATION,
+                    start,
+                    end,
+                    0.7,
+                    "a country named as donor or partner: its government",
+                    label if name_key(printed) == name_key(short_name) else printed,
+                )
             else:
-                self.add(f"country:{code}", COUNTRY, start, end, 0.85, "a country name (ISO 3166-1)",
-                         self.document.text[start:end])
+                self.add(
+                    f"country:{code}",
+                    COUNTRY,
+                    start,
+                    end,
+                    0.85,
+                    "a country name (ISO 3166-1)",
+                    self.document.text[start:end],
+                )
         for match in _GOVERNMENT.finditer(text):
             who = match.group("who")
-            code = self.country_names.get(name_key(who)) or {"US": "USA", "UK": "GBR"}.get(who)
-            if code:
-                short_id, _ = self.government(code)
+            country = self.country_names.get(name_key(who)) or {"US": "USA", "UK": "GBR"}.get(who)
+            if country:
+                short_id, _ = self.government(country)
                 start = match.start("who")
-                self.add(short_id, ORGANIZATION, start, match.end(), 0.75, "a government named as such",
-                         self.document.text[start : match.end()])
+                self.add(
+                    short_id,
+                    ORGANIZATION,
+                    start,
+                    match.end(),
+                    0.75,
+                    "a government named as such",
+                    self.document.text[start : match.end()],
+                )
         for match in _ALLIANCE.finditer(text):
-            self.add(f"organization:alliance-{slugify(match.group('code'))}", ORGANIZATION, match.start(), match.end(),
-                     0.9, f"“{match.group(0)}” is a partnership named after an SDG target, not the target itself",
-                     match.group(0))
+            self.add(
+                f"organization:alliance-{slugify(match.group('code'))}",
+                ORGANIZATION,
+                match.start(),
+                match.end(),
+                0.9,
+                f"“{match.group(0)}” is a partnership named after an SDG target, not the target itself",
+                match.group(0),
+            )
         self._organizations()
         return self.found
 
@@ -152,8 +194,15 @@ class _Parties:
         text = self.text
         for match in find_all(gazetteer_pattern(self.org_names), text):
             short_id = next(iter(self.org_names[name_key(match.group(0))]))
-            self.add(short_id, ORGANIZATION, match.start(), match.end(), 0.85, "a name other documents give it",
-                     self.document.text[match.start() : match.end()])
+            self.add(
+                short_id,
+                ORGANIZATION,
+                match.start(),
+                match.end(),
+                0.85,
+                "a name other documents give it",
+                self.document.text[match.start() : match.end()],
+            )
         defined: dict[str, str] = {}
         for match in _ACRONYM_DEF.finditer(text):
             acronym = match.group("acr")
@@ -179,8 +228,15 @@ class _Parties:
                 head = _ORG_HEAD.search(name)
                 start = offset + at
                 if name_key(name) in defined:  # spelled out with its acronym elsewhere in the document
-                    self.add(defined[name_key(name)], ORGANIZATION, start, start + len(name), 0.8,
-                             "a name the document gives with its acronym", name)
+                    self.add(
+                        defined[name_key(name)],
+                        ORGANIZATION,
+                        start,
+                        start + len(name),
+                        0.8,
+                        "a name the document gives with its acronym",
+                        name,
+                    )
                     continue
                 if head is None or _NOT_PARTNER.search(name) or len(name.split()) < 2:
                     continue
@@ -188,12 +244,26 @@ class _Parties:
                     continue
                 if _ALLIANCE.match(text, offset + at + len(name) - len("Alliance")):
                     continue  # `Secretariat of Alliance 8.7`: the partner is Alliance 8.7
-                self.add(self._org_id(name, None), ORGANIZATION, start, start + len(name), 0.6,
-                         f"a capitalized name headed by “{head.group(0)}”", name)
+                self.add(
+                    self._org_id(name, None),
+                    ORGANIZATION,
+                    start,
+                    start + len(name),
+                    0.6,
+                    f"a capitalized name headed by “{head.group(0)}”",
+                    name,
+                )
         acronyms = gazetteer_pattern(k for k in defined if is_acronym(k))
         for match in find_all(acronyms, text):
-            self.add(defined[name_key(match.group(0))], ORGANIZATION, match.start(), match.end(), 0.8,
-                     "an acronym the document spells out", match.group(0))
+            self.add(
+                defined[name_key(match.group(0))],
+                ORGANIZATION,
+                match.start(),
+                match.end(),
+                0.8,
+                "an acronym the document spells out",
+                match.group(0),
+            )
 
     def _parts(self, name: str) -> list[tuple[str, int]]:
         """A name split where a comma or `and` joins two parties (`World Bank Group, Better Work`)."""
@@ -255,9 +325,19 @@ def name_rows(document: Document, known: Knowledge, mentions: list[Mention], use
         acronym = mention.extra.get("acronym")
         if acronym:
             at = document.text.find(f"({acronym})", mention.start, mention.end + 2)
-            rows.append(make(document, mention.id, "acronym", acronym, at + 1 if at >= 0 else mention.start,
-                             at + 1 + len(acronym) if at >= 0 else mention.end, mention.confidence, RECOGNIZER,
-                             "the acronym printed after the name"))
+            rows.append(
+                make(
+                    document,
+                    mention.id,
+                    "acronym",
+                    acronym,
+                    at + 1 if at >= 0 else mention.start,
+                    at + 1 + len(acronym) if at >= 0 else mention.end,
+                    mention.confidence,
+                    RECOGNIZER,
+                    "the acronym printed after the name",
+                )
+            )
         pref = known.pref_labels.get(mention.id)
         if pref is not None and name_key(pref) == name_key(label):
             link = "prefLabel"  # the graph's own name, stated again: more evidence
@@ -267,6 +347,17 @@ def name_rows(document: Document, known: Knowledge, mentions: list[Mention], use
             link = "prefLabel"
         else:
             link = "altLabel"
-        rows.append(make(document, mention.id, link, label, mention.start, mention.end, mention.confidence,
-                         RECOGNIZER, f"{link} of {mention.id}, which a proposed link uses: {mention.reason}"))
+        rows.append(
+            make(
+                document,
+                mention.id,
+                link,
+                label,
+                mention.start,
+                mention.end,
+                mention.confidence,
+                RECOGNIZER,
+                f"{link} of {mention.id}, which a proposed link uses: {mention.reason}",
+            )
+        )
     return rows

@@ -15,11 +15,16 @@ from graph.propose.rows import CODES, LINKS, NAMES, TOPICS, Proposal
 CONTEXT_LINES = 2
 _TITLES = {
     NAMES: ("Names", "Names, acronyms and titles the document gives: prefLabel, altLabel, acronym."),
-    CODES: ("Codes", "Codes as printed and what numbering implies: notation, outputOf, measuredBy, protocolTo, "
-                     "adoptionYear."),
+    CODES: (
+        "Codes",
+        "Codes as printed and what numbering implies: notation, outputOf, measuredBy, protocolTo, adoptionYear.",
+    ),
     LINKS: ("Links", "Two things the document names in one sentence, list or table row, or under one heading."),
-    TOPICS: ("Topics", "Passages an Aurora SDG query matches: suggestions about a target, never stated links. "
-                       "Write a servesTarget row only where the text states it."),
+    TOPICS: (
+        "Topics",
+        "Passages an Aurora SDG query matches: suggestions about a target, never stated links. "
+        "Write a servesTarget row only where the text states it.",
+    ),
 }
 _STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2733;background:#f6f7f9}
@@ -66,7 +71,8 @@ def _article(reading: Reading, proposal: Proposal) -> str:
     curated = '<span class="curated">already curated</span>' if reading.already_curated(proposal) else ""
     also = f" · {escape(proposal.note)}" if proposal.note else ""
     return (
-        f"<article><h3>{escape(proposal.subject)} <b>{escape(proposal.link)}</b> {escape(proposal.object)}{curated}</h3>"
+        f"<article><h3>{escape(proposal.subject)} <b>{escape(proposal.link)}</b> "
+        f"{escape(proposal.object)}{curated}</h3>"
         f'<div class="meta">{_confidence(proposal.confidence)} line {proposal.line}{also} · '
         f"{escape(proposal.recognizer)}: {escape(proposal.reason)}</div>"
         f'<div class="quote">“{escape(proposal.quote)}”</div>{_context(reading, proposal)}</article>'
@@ -78,10 +84,13 @@ def render(reading: Reading) -> str:
     document = reading.document
     counts = Counter(p.kind for p in reading.proposals)
     new_ids = reading.new_ids()
-    summary = "".join(
-        f'<div><b>{counts.get(kind, 0)}</b><a href="#{kind}">{_TITLES[kind][0].lower()}</a></div>'
-        for kind in (NAMES, CODES, LINKS, TOPICS)
-    ) + f'<div><b>{len(new_ids)}</b><a href="#new-ids">new ids</a></div>'
+    summary = (
+        "".join(
+            f'<div><b>{counts.get(kind, 0)}</b><a href="#{kind}">{_TITLES[kind][0].lower()}</a></div>'
+            for kind in (NAMES, CODES, LINKS, TOPICS)
+        )
+        + f'<div><b>{len(new_ids)}</b><a href="#new-ids">new ids</a></div>'
+    )
     curated = sum(1 for p in reading.proposals if reading.already_curated(p))
     parts = [
         "<!DOCTYPE html>",

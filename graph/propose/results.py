@@ -48,12 +48,19 @@ _HEADS = (
 _TABLE_ROW = re.compile(rf"({_CODE}\.\d{{1,2}}(?:\.\d{{1,2}})?)(\.?)\s+(?=[A-Z][a-z])")
 _TABLE_OUTCOME = re.compile(rf"({_CODE})\.\s+(?=[A-Z][a-z])")
 _REFERENCES = (
-    (OUTCOME, re.compile(rf"\b(?:[Pp]olicy |[Ee]nabling )?[Oo]utcomes? ({_CODE}(?:(?:,| and|, and| or) {_CODE})*)\b(?![.\d])")),
+    (
+        OUTCOME,
+        re.compile(
+            rf"\b(?:[Pp]olicy |[Ee]nabling )?[Oo]utcomes? ({_CODE}(?:(?:,| and|, and| or) {_CODE})*)\b(?![.\d])"
+        ),
+    ),
     (OUTPUT, re.compile(rf"\b[Oo]utputs? ({_CODE}\.\d{{1,2}}(?:(?:,| and|, and| or) {_CODE}\.\d{{1,2}})*)\b(?!\.\d)")),
     (INDICATOR, re.compile(r"(?<!SDG )\b[Ii]ndicators? (\d+[a-z]\.\d+(?:(?:,| and|, and) \d+[a-z]\.\d+)*)\b")),
     (OPERATIONAL_OBJECTIVE, re.compile(r"\b[Oo]perational objective (\d+[a-z])\b")),
 )
-_INFOCUS = re.compile(r"InFocus Programme on ((?:[A-Z][\w-]*)(?: (?:and|at|the|of|on|[A-Z][\w-]*))*)(?: \(([A-Za-z]+)\))?")
+_INFOCUS = re.compile(
+    r"InFocus Programme on ((?:[A-Z][\w-]*)(?: (?:and|at|the|of|on|[A-Z][\w-]*))*)(?: \(([A-Za-z]+)\))?"
+)
 _TITLE_END = re.compile(r" (?:Targets?|Baseline|Indicators?):")
 _LIST_ITEM = re.compile(rf"{_CODE}(?:\.\d{{1,2}}){{0,2}}")
 
@@ -147,8 +154,9 @@ def recognize(document: Document, known: Knowledge) -> Found:
                 title = _title_span(document, title_start)
             definitions.append(_Definition(kind, match.group(1), match.start(), match.start(1), title, level))
     has_results = any(d.kind == OUTCOME for d in definitions)
-    outcome_titles = {d.code: name_key(_clean_title(text[d.title.start : d.title.end])) for d in definitions
-                      if d.kind == OUTCOME}
+    outcome_titles = {
+        d.code: name_key(_clean_title(text[d.title.start : d.title.end])) for d in definitions if d.kind == OUTCOME
+    }
     outcome_codes = {d.code for d in definitions if d.kind == OUTCOME}
     for match in _TABLE_ROW.finditer(text):
         if not _line_start(document, match.start()):
@@ -163,53 +171,103 @@ def recognize(document: Document, known: Knowledge) -> Found:
             continue
         kind = INDICATOR if code.count(".") == 2 else OUTPUT
         title = _title_span(document, match.end(), to_full_stop=bool(match.group(2)))
-        definitions.append(
-            _Definition(kind, code, match.start(), match.start(1), title, 2 if kind == OUTPUT else 3)
-        )
+        definitions.append(_Definition(kind, code, match.start(), match.start(1), title, 2 if kind == OUTPUT else 3))
     for match in _TABLE_OUTCOME.finditer(text):
         code = match.group(1)
         if code not in outcome_titles or not _line_start(document, match.start()):
             continue
         sentence = document.sentence_at(match.end())
-        title = name_key(_clean_title(text[match.end() : sentence.end]))
-        words = outcome_titles[code].split()[:3]
-        if title.split()[:3] == words:
-            definitions.append(_Definition(OUTCOME, code, match.start(), match.start(1), Span(match.end(), sentence.end), 1))
+        printed = name_key(_clean_title(text[match.end() : sentence.end]))
+        if printed.split()[:3] == outcome_titles[code].split()[:3]:
+            definitions.append(
+                _Definition(OUTCOME, code, match.start(), match.start(1), Span(match.end(), sentence.end), 1)
+            )
 
     seen_titles: dict[str, str] = {}
     for definition in sorted(definitions, key=lambda d: d.start):
         short_id = _id(definition.kind, biennium, definition.code)
         code_end = definition.code_start + len(definition.code)
         # Only a definition that stands as a heading opens a section (a table cell `Outcome 1: ...;` does not).
-        level = definition.level if document.heading_at(definition.start) is not None else None
+        opens = definition.level if document.heading_at(definition.start) is not None else None
         found.mentions.append(
-            Mention(short_id, definition.kind, definition.start, code_end, text[definition.start : code_end], 0.9,
-                    f"defined here ({dated_reason})", RECOGNIZER, heading_level=level)
+            Mention(
+                short_id,
+                definition.kind,
+                definition.start,
+                code_end,
+                text[definition.start : code_end],
+                0.9,
+                f"defined here ({dated_reason})",
+                RECOGNIZER,
+                heading_level=opens,
+            )
         )
-        title = _clean_title(text[definition.title.start : definition.title.end])
-        if len(title.split()) < 2:
+        label = _clean_title(text[definition.title.start : definition.title.end])
+        if len(label.split()) < 2:
             continue
-        found.proposals.extend(_definition_rows(document, known, definition, short_id, title, biennium, seen_titles))
+        found.proposals.extend(_definition_rows(document, known, definition, short_id, label, biennium, seen_titles))
     for match in _INFOCUS.finditer(text):
         name = match.group(1)
         slug = match.group(2).lower() if match.group(2) else slugify(name)
         short_id = _id(INFOCUS, biennium, slug)
-        found.mentions.append(Mention(short_id, INFOCUS, match.start(), match.end(), match.group(0), 0.8,
-                                      "an InFocus programme of the biennium", RECOGNIZER))
+        found.mentions.append(
+            Mention(
+                short_id,
+                INFOCUS,
+                match.start(),
+                match.end(),
+                match.group(0),
+                0.8,
+                "an InFocus programme of the biennium",
+                RECOGNIZER,
+            )
+        )
         label = f"InFocus Programme on {name}"
         if not known.has_name(short_id, label):
-            found.proposals.append(make(document, short_id, "prefLabel", label, match.start(), match.end(), 0.8,
-                                        RECOGNIZER, "the programme's name as printed"))
+            found.proposals.append(
+                make(
+                    document,
+                    short_id,
+                    "prefLabel",
+                    label,
+                    match.start(),
+                    match.end(),
+                    0.8,
+                    RECOGNIZER,
+                    "the programme's name as printed",
+                )
+            )
         if match.group(2):
-            found.proposals.append(make(document, short_id, "acronym", match.group(2), match.start(), match.end(),
-                                        0.8, RECOGNIZER, "the acronym printed after the name"))
+            found.proposals.append(
+                make(
+                    document,
+                    short_id,
+                    "acronym",
+                    match.group(2),
+                    match.start(),
+                    match.end(),
+                    0.8,
+                    RECOGNIZER,
+                    "the acronym printed after the name",
+                )
+            )
     for kind, pattern in _REFERENCES:
         for match in pattern.finditer(text):
             for item in _LIST_ITEM.finditer(match.group(1)):
                 start = match.start(1) + item.start()
                 short_id = _id(kind, biennium, item.group(0))
-                found.mentions.append(Mention(short_id, kind, start, start + len(item.group(0)),
-                                              item.group(0), 0.8, f"“{match.group(0)}” ({dated_reason})", RECOGNIZER))
+                found.mentions.append(
+                    Mention(
+                        short_id,
+                        kind,
+                        start,
+                        start + len(item.group(0)),
+                        item.group(0),
+                        0.8,
+                        f"“{match.group(0)}” ({dated_reason})",
+                        RECOGNIZER,
+                    )
+                )
     return found
 
 
@@ -243,27 +301,82 @@ def _definition_rows(
     code_quote_end = min(title_span.start + 20, title_span.end)
     if short_id in seen_titles:
         link = "prefLabel" if seen_titles[short_id] == name_key(title) else "altLabel"
-        rows.append(make(document, short_id, link, title, start, title_span.end, 0.8, RECOGNIZER,
-                         f"{reason}, again{' with another title' if link == 'altLabel' else ''}"))
+        rows.append(
+            make(
+                document,
+                short_id,
+                link,
+                title,
+                start,
+                title_span.end,
+                0.8,
+                RECOGNIZER,
+                f"{reason}, again{' with another title' if link == 'altLabel' else ''}",
+            )
+        )
         if short_id not in known.pref_labels:
-            rows.append(make(document, short_id, "notation", definition.code, start, code_quote_end, 0.8,
-                             RECOGNIZER, "the code as printed, again"))
+            rows.append(
+                make(
+                    document,
+                    short_id,
+                    "notation",
+                    definition.code,
+                    start,
+                    code_quote_end,
+                    0.8,
+                    RECOGNIZER,
+                    "the code as printed, again",
+                )
+            )
         return rows
     seen_titles[short_id] = name_key(title)
     pref = known.pref_labels.get(short_id)
     if pref is not None:
         if not known.has_name(short_id, title):
-            rows.append(make(document, short_id, "altLabel", title, start, title_span.end, 0.7, RECOGNIZER,
-                             f"{reason}; the graph calls it “{pref}”"))
+            rows.append(
+                make(
+                    document,
+                    short_id,
+                    "altLabel",
+                    title,
+                    start,
+                    title_span.end,
+                    0.7,
+                    RECOGNIZER,
+                    f"{reason}; the graph calls it “{pref}”",
+                )
+            )
         return rows
     rows.append(make(document, short_id, "prefLabel", title, start, title_span.end, 0.9, RECOGNIZER, reason))
-    rows.append(make(document, short_id, "notation", definition.code, start, code_quote_end, 0.9, RECOGNIZER,
-                     "the code as printed"))
+    rows.append(
+        make(
+            document,
+            short_id,
+            "notation",
+            definition.code,
+            start,
+            code_quote_end,
+            0.9,
+            RECOGNIZER,
+            "the code as printed",
+        )
+    )
     parent = _parent(definition, biennium)
     if parent is not None:
         subject, link, obj = parent
-        rows.append(make(document, subject, link, obj, start, code_quote_end, 0.85, RECOGNIZER,
-                         f"{definition.code} is numbered under {obj.split('/', 1)[1]}"))
+        rows.append(
+            make(
+                document,
+                subject,
+                link,
+                obj,
+                start,
+                code_quote_end,
+                0.85,
+                RECOGNIZER,
+                f"{definition.code} is numbered under {obj.split('/', 1)[1]}",
+            )
+        )
     return rows
 
 
@@ -279,6 +392,9 @@ def _parent(definition: _Definition, biennium: str) -> tuple[str, str, str] | No
         parent = code.split(".")[0]
         return _id(OPERATIONAL_OBJECTIVE, biennium, parent), "measuredBy", _id(INDICATOR, biennium, code)
     if definition.kind == OPERATIONAL_OBJECTIVE:
-        return (_id(OPERATIONAL_OBJECTIVE, biennium, code), "objectiveOf",
-                _id(STRATEGIC_OBJECTIVE, biennium, re.sub(r"[a-z]+$", "", code)))
+        return (
+            _id(OPERATIONAL_OBJECTIVE, biennium, code),
+            "objectiveOf",
+            _id(STRATEGIC_OBJECTIVE, biennium, re.sub(r"[a-z]+$", "", code)),
+        )
     return None

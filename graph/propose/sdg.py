@@ -22,11 +22,17 @@ _TARGET = rf"(?:{_GOAL})\.(?:\d{{1,2}}|[a-z])"
 _INDICATOR = rf"{_TARGET}\.\d{{1,2}}"
 _PAREN = r"(?: \([^()]{0,200}\)| on [a-z][\w -]{0,60}?(?=[,;.]| and | or ))?"
 _SEP = r"(?:,? and |,? or |, )"
-_FILLER = r"(?:,? (?:in particular|notably|including|such as|namely) )?"
-_RANGE = re.compile(rf"\b(?:all )?(?:SDG )?[Tt]argets? from ({_TARGET}) to ({_TARGET})\b|\b[Tt]argets ({_TARGET}) ?[–-] ?({_TARGET})\b")
+_FILLER = r"(?:,? (?:in particular|notably|including|such as|namely))?"
+_RANGE = re.compile(
+    rf"\b(?:all )?(?:SDG )?[Tt]argets? from ({_TARGET}) to ({_TARGET})\b|\b[Tt]argets ({_TARGET}) ?[–-] ?({_TARGET})\b"
+)
 _CUES = (
     (SDG_INDICATOR, re.compile(rf"\bSDG [Ii]ndicators?{_FILLER} (?={_INDICATOR}\b)"), _INDICATOR),
-    (SDG_TARGET, re.compile(rf"(?<!Alliance )\b(?:SDG |Sustainable Development Goal )?[Tt]argets?{_FILLER},? (?={_TARGET}\b)"), _TARGET),
+    (
+        SDG_TARGET,
+        re.compile(rf"(?<!Alliance )\b(?:SDG |Sustainable Development Goal )?[Tt]argets?{_FILLER},? (?={_TARGET}\b)"),
+        _TARGET,
+    ),
     # The trap: `SDG 1.3` names target 1.3 without the word.
     (SDG_TARGET, re.compile(rf"\bSDGs? (?={_TARGET}\b(?!\.\d))"), _TARGET),
     (SDG_GOAL, re.compile(rf"\b(?:SDGs?|Sustainable Development Goals?|Goals?) (?=(?:{_GOAL})\b(?![.,]\d))"), _GOAL),
@@ -48,8 +54,17 @@ def recognize(document: Document, known: Knowledge) -> Found:
         if goal != last.split(".")[0] or not (_valid(SDG_TARGET, first, known) and _valid(SDG_TARGET, last, known)):
             continue
         found.mentions.append(
-            Mention(f"range:{first}-{last}", SDG_RANGE, match.start(), match.end(), document.text[match.start() : match.end()],
-                    0.85, f"a range of targets of goal {goal}, as stated", RECOGNIZER, extra={"goal": goal})
+            Mention(
+                f"range:{first}-{last}",
+                SDG_RANGE,
+                match.start(),
+                match.end(),
+                document.text[match.start() : match.end()],
+                0.85,
+                f"a range of targets of goal {goal}, as stated",
+                RECOGNIZER,
+                extra={"goal": goal},
+            )
         )
         taken.append((match.start(), match.end()))
     for kind, cue, code_pattern in _CUES:

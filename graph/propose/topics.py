@@ -40,8 +40,19 @@ def suggest(document: Document, found_sections: list[Section], queries: list[Tar
                 f"the Aurora query of SDG target {query.target} matches “{said}” ({_short(line_text)}); "
                 "a topic, not a stated link"
             )
-            proposals.append(make(document, subject, TOPIC_LINK, f"sdg:{query.target}", start, window[0].end,
-                                  CONFIDENCE, RECOGNIZER, reason))
+            proposals.append(
+                make(
+                    document,
+                    subject,
+                    TOPIC_LINK,
+                    f"sdg:{query.target}",
+                    start,
+                    window[0].end,
+                    CONFIDENCE,
+                    RECOGNIZER,
+                    reason,
+                )
+            )
     return proposals
 
 
