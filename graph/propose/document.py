@@ -223,11 +223,9 @@ class Document:
         # For capitalized-name patterns: the clean text with plain dashes and quotes, and a line feed where a
         # sentence or heading ends, so that a name never runs from a heading into the text below it.
         chars = list(fold_chars(self.text))
-        for span in [*self.sentences, *self.headings]:
+        for span in self.sentences:
             if 0 < span.start <= len(chars) and chars[span.start - 1] == " ":
                 chars[span.start - 1] = "\n"
-            if span.end < len(chars) and chars[span.end] == " ":
-                chars[span.end] = "\n"
         self.name_text = "".join(chars)
 
     # ---------------------------------------------------------------- positions
@@ -314,7 +312,7 @@ class Document:
                 or following[:1] in '“"■•◆♦'
                 or re.match(r"\((?:\d+|[ivx]+|[a-z])\)", following)
             )
-            short_enough = not run_short or start + len(text) - run_start <= 40
+            short_enough = not run_short or start + len(text) - run_start <= 40 or _title_like(self.text, run_start)
             if (
                 opens
                 and short_enough
@@ -330,7 +328,8 @@ class Document:
         cuts = {0}
         for heading in self.headings:
             cuts.add(heading.start)
-            cuts.add(min(len(text), heading.end + 1))
+            if self._ends_at(heading.end):
+                cuts.add(min(len(text), heading.end + 1))
         for match in re.finditer(r"[.!?;](?:[”’\")\]]*)\s+(?=[\"“(‘A-Z0-9■•◆♦–—-])", text):
             before = text[max(0, match.start() - 6) : match.start()].rsplit(" ", 1)[-1].lower().lstrip("(")
             if text[match.start()] == "." and before.rstrip(".") in _ABBREVIATIONS:
@@ -353,11 +352,24 @@ class Document:
                 spans.append(Span(begin, stripped_end))
         return spans
 
+    def _ends_at(self, end: int) -> bool:
+        """Whether the text after a heading starts anew: its second word is not capitalized (`Development
+        partners have ...`). A capitalized one (`Federal Department of ...`) may be a name broken over lines."""
+        words = self.text[end + 1 : end + 60].split()
+        return len(words) < 2 or not words[1][:1].isupper()
+
     def heading_at(self, offset: int) -> Span | None:
         for heading in self.headings:
             if heading.start <= offset < heading.end:
                 return heading
         return None
+
+
+def _title_like(text: str, start: int) -> bool:
+    """Whether the line at `start` is in title case (most words capitalized), as a heading's first line is."""
+    line = text[start : start + 60].split("  ")[0]
+    words = [w for w in re.findall(r"[A-Za-z][\w’'+-]*", line) if w.lower() not in _FUNCTION_WORDS]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _ends_sentence(text: str) -> bool:

@@ -123,7 +123,11 @@ def sections(document: Document, mentions: list[Mention]) -> list[Section]:
     for sentence in document.sentences:
         text = document.text[sentence.start : sentence.end]
         line = document.line_span(document.line_at(sentence.start))
-        if len(text) <= 160 and text.endswith(("?", ":")) and line is not None and line.start == sentence.start:
+        if line is None or line.start != sentence.start or len(text) > 160:
+            continue
+        # A title ends in a question mark or a colon, at the sentence's end or its first line's.
+        first_line = document.text[line.start : line.end].rstrip()
+        if text.endswith(("?", ":")) or first_line.endswith(("?", ":")):
             titles.append(sentence)
     for heading in titles:
         text = document.text[heading.start : heading.end]
