@@ -355,6 +355,8 @@ class Document:
     def _ends_at(self, end: int) -> bool:
         """Whether the text after a heading starts anew: its second word is not capitalized (`Development
         partners have ...`). A capitalized one (`Federal Department of ...`) may be a name broken over lines."""
+        if end + 1 >= len(self.text) or self.line_at(end + 1) - self.line_at(end - 1) > 1:
+            return True  # a blank line after the heading
         words = self.text[end + 1 : end + 60].split()
         return len(words) < 2 or not words[1][:1].isupper()
 
