@@ -72,7 +72,6 @@ class DocumentResult:
     scores: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in SCORED_KINDS})
     wrong: list[Proposal] = field(default_factory=list)
     missed: list[Row] = field(default_factory=list)
-    proposals: list[Proposal] = field(default_factory=list)
 
 
 def _known_ids(known: Knowledge, other_rows: Iterable[tuple[str, str, str]]) -> set[str]:
@@ -160,7 +159,6 @@ def evaluate_document(seeds_dir: Path, key: str, window: int = WINDOW) -> Docume
     aligned = align_new_ids(proposals, known.own_rows, _known_ids(known, others))
     result = score(aligned, known.own_rows, window)
     result.document = key
-    result.proposals = aligned
     return result
 
 

@@ -18,7 +18,7 @@ from graph.ids import instrument_id
 from graph.propose.document import Document
 from graph.propose.knowledge import Knowledge, fold_chars, name_key
 from graph.propose.mentions import INSTRUMENT, Found, Mention, in_url
-from graph.propose.rows import Proposal, make
+from graph.propose.rows import make
 
 RECOGNIZER = "instruments"
 _TW = r"(?:[A-Z][\w'-]*|\([A-Z][^()]{1,60}\))"
@@ -212,6 +212,3 @@ class _Instruments:
 
 def recognize(document: Document, known: Knowledge) -> Found:
     return _Instruments(document, known).run()
-
-
-__all__ = ["Proposal", "recognize"]

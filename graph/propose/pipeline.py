@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.curated import read_curated
+from graph.curated import CuratedError, read_curated
 from graph.propose import flagships, instruments, linking, parties, results, sdg, topics
 from graph.propose.aurora import TargetQuery, read_queries
 from graph.propose.document import Document, InputError, read_document
@@ -87,7 +87,10 @@ def read_file(seeds_dir: Path, path: Path, key: str, topics_on: bool = True) -> 
             f"(key, file, title, ...); known keys: {known_keys}"
         )
     document = read_document(path, key, registry[key].title)
-    known = Knowledge.load(seeds_dir, key)
+    try:
+        known = Knowledge.load(seeds_dir, key)
+    except CuratedError as error:  # the seeds themselves are broken: say where, as the build does
+        raise InputError(f"cannot read the curated rows: {error}") from error
     queries = read_queries(seeds_dir) if topics_on else None
     known_ids = set(known.known_ids)
     for row in read_curated(seeds_dir / "curated", seeds_dir):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from graph.curated import LINK_COLUMNS
 from graph.propose.document import Document
@@ -48,7 +48,6 @@ class Proposal:
     recognizer: str
     reason: str
     also_lines: tuple[int, ...] = ()
-    new_ids: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def kind(self) -> str:

@@ -63,7 +63,6 @@ def recognize(document: Document, known: Knowledge) -> Found:
                 0.85,
                 f"a range of targets of goal {goal}, as stated",
                 RECOGNIZER,
-                extra={"goal": goal},
             )
         )
         taken.append((match.start(), match.end()))
