@@ -71,6 +71,7 @@ _FUNCTION_WORDS = frozenset(
     ]
 )
 _BULLET = re.compile(r"^(?:[■•◆♦▪X–—-]\s|\(\w{1,3}\)\s|\d{1,3}\.\s|[ivx]+\)\s)")
+_ROW_CODE = re.compile(r"(?:^| )((?:\d{1,2}|[A-C])(?:\.\d{1,2})+)$")
 _RESULT_HEAD = re.compile(r"(?:Outcome|Output|Operational objective|Strategic objective|Indicator) [\dA-C]")
 _ABBREVIATIONS = frozenset(
     [
@@ -330,9 +331,14 @@ class Document:
             cuts.add(heading.start)
             if self._ends_at(heading.end):
                 cuts.add(min(len(text), heading.end + 1))
+        line_starts = set(self._line_starts)
         for match in re.finditer(r"[.!?;](?:[”’\")\]]*)\s+(?=[\"“(‘A-Z0-9■•◆♦–—-])", text):
             before = text[max(0, match.start() - 6) : match.start()].rsplit(" ", 1)[-1].lower().lstrip("(")
             if text[match.start()] == "." and before.rstrip(".") in _ABBREVIATIONS:
+                continue
+            # The code that opens a row of a results table (`6.3.1. Number of ...`) does not end a sentence.
+            code = _ROW_CODE.search(text, max(0, match.start() - 12), match.start())
+            if text[match.start()] == "." and code and match.start() - len(code.group(1)) in line_starts:
                 continue
             cuts.add(match.end())
         # List items and numbered paragraphs at the start of a line begin a new sentence.

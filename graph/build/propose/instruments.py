@@ -6,7 +6,8 @@ Finds: `C.182`, `R.202`, `C182`; `Convention No. 182`, `Conventions Nos 29, 105 
 `Recommendation (No. 206)`, `Protocol 155`; full titles `the Worst Forms of Child Labour Convention,
 1999 (No. 182)` (and titles without the number, looked up); `Protocol of 2014 to the Forced Labour
 Convention, 1930` and `the 2014 Protocol to C.29` (a Protocol takes its Convention's number);
-`Recommendation No. 205 on Employment and ...`, `C.161 and R.171 on occupational health services`.
+`Recommendation No. 205 on Employment and ...`, `C.161 and R.171 on occupational health services`; the code
+of a NORMLEX address (`P12100_ILO_CODE:R205`) is a notation, and nothing else is read from an address.
 A one-digit `C.1` is output C.1 of an enabling outcome wherever the document has enabling outcomes.
 """
 
@@ -14,11 +15,11 @@ from __future__ import annotations
 
 import re
 
-from graph.ids import instrument_id
 from graph.build.propose.document import Document
 from graph.build.propose.knowledge import Knowledge, fold_chars, name_key
 from graph.build.propose.mentions import INSTRUMENT, Found, Mention, in_url
 from graph.build.propose.rows import make
+from graph.ids import instrument_id
 
 RECOGNIZER = "instruments"
 _TW = r"(?:[A-Z][\w'-]*|\([A-Z][^()]{1,60}\))"
@@ -47,6 +48,8 @@ _NUMBER_ON = re.compile(
     r"(?: (?:and|for|of|the|on|in|to|[A-Z][\w-]*))*)(?: \((?P<year>\d{4})\))?"
 )
 _ENABLING = re.compile(r"\b(?:Outcome C\b|Output C\.\d)")
+# A NORMLEX address names its instrument by code (`...:P12100_ILO_CODE:R205`).
+_NORMLEX_CODE = re.compile(r"_ILO_CODE:(?P<code>[CRP]\d{3})\b")
 
 
 def _code(kind_word: str, number: str) -> str:
@@ -71,13 +74,17 @@ class _Instruments:
         self.found.proposals.append(make(self.document, subject, link, obj, start, end, confidence, RECOGNIZER, reason))
 
     def name(self, code: str, label: str, start: int, end: int, why: str) -> None:
-        """A name row for an instrument outside the reference list, unless the graph has that name."""
-        if code in self.known.reference_instruments or self.known.has_name(code, label):
-            self.named.add(code)
-            return
-        link = "prefLabel" if code not in self.known.pref_labels else "altLabel"
-        self.row(code, link, label, start, end, 0.85, why)
+        """A name row for an instrument outside the reference list: its title as printed, the graph's preferred
+        name stated again (more evidence, as the curated rows record it), else another name; nothing for a
+        name the graph already has as another name."""
         self.named.add(code)
+        pref = self.known.pref_labels.get(code)
+        if code in self.known.reference_instruments:
+            return
+        if pref is not None and name_key(pref) == name_key(label):
+            self.row(code, "prefLabel", label, start, end, 0.85, f"{why}, the graph's name for it stated again")
+        elif not self.known.has_name(code, label):
+            self.row(code, "prefLabel" if pref is None else "altLabel", label, start, end, 0.85, why)
 
     def title_code(self, title: str, year: str | None) -> str | None:
         for key in (f"{title}, {year}" if year else title, title):
@@ -178,6 +185,11 @@ class _Instruments:
 
     def _codes(self) -> None:
         text = self.text
+        for match in _NORMLEX_CODE.finditer(text):
+            code = match.group("code")
+            if code not in self.known.reference_instruments:
+                start = match.start("code")
+                self.row(code, "notation", code, start, match.end(), 0.7, "the code in a NORMLEX address")
         enabling = bool(_ENABLING.search(text))
         described: dict[int, tuple[int, int, str]] = {}
         for match in _DESCRIBED.finditer(text):

@@ -5,8 +5,9 @@ names, acronyms and ids the other documents' curated rows give organizations.
 Finds: country names (`Lao PDR`, `the Philippines`, letter-spaced `G e r m a n y`); a country named as a
 donor or partner (`donors (... Germany ...)`, `partnered with the Netherlands`, `the US Government`,
 `Germany has provided`) is that country's government, an organization; organizations by known name,
-as `<Name> (<ACRONYM>)`, or as a capitalized name headed by an organization word (Fund, Network,
-Alliance, ...); `Alliance 8.7` is an organization, not SDG target 8.7.
+by the initials of a known name (`UNDP`; `UNCTs` for `UN Country Teams`), as `<Name> (<ACRONYM>)`, or as
+a capitalized name headed by an organization word (Fund, Network, Alliance, ...); `Alliance 8.7` is an
+organization, not SDG target 8.7.
 A country or organization gets name rows only when a proposed link uses it (see pipeline).
 """
 
@@ -87,10 +88,14 @@ class _Parties:
             for short_id in ids:
                 self.country_names.setdefault(key, short_id.split(":", 1)[1])
         self.org_names = {k: v for k, v in known.names_of("organization:").items() if len(v) == 1}
-        # The initials of a known long name stand for it too (United Nations Development Programme: UNDP).
+        # The initials of a known long name stand for it too (United Nations Development Programme: UNDP); a word
+        # that is itself an acronym gives all its letters, and a plural name a plural acronym (UN Country Teams:
+        # UNCTs).
         for key, ids in list(self.org_names.items()):
             words = [w for w in key.split() if w not in ("of", "for", "the", "and", "on")]
-            initials = "".join(w[0] for w in words)
+            initials = "".join(w if is_acronym(w) else w[0] for w in words)
+            if words and words[-1].endswith("s") and not words[-1].endswith("ss"):
+                initials += "s"
             every_word_capitalized = all(w[:1].isupper() for w in words)
             if (
                 len(words) >= 3

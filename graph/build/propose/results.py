@@ -6,7 +6,10 @@ proposed again). The biennium is the one the document gives: its registered titl
 "Programme and Budget ... 2022–23", else the biennium it names most.
 Finds: definitions (`Outcome 1: <title>`, `Output 1.1: <title>`, `1.1. <title>.` in a results table,
 `Operational objective 3a: <title>`, `Indicator 3a.1:`), which give names, notations and the
-output-outcome-indicator structure; and references (`output 2.1`, `outcomes 1 and 2`, `indicator 3a.3`).
+output-outcome-indicator structure; the unit an indicator's text gives (`Number of ...`: count; `Percentage
+...`: percentage; `Number of cases ...`: cases); `Outcome 7 (compliance), namely 7.2 (workplace
+compliance)`: a short name of the outcome, and its part 7.2 (an indicator before 2020-21, when outputs
+began); and references (`output 2.1`, `outcomes 1 and 2`, `indicator 3a.3`).
 `C.1` under an enabling outcome is output C.1, never Convention No. 1 (see instruments).
 """
 
@@ -44,8 +47,9 @@ _HEADS = (
     (OPERATIONAL_OBJECTIVE, re.compile(r"Operational objective (\d+[a-z]):\s+(?=\S)"), 1),
     (INDICATOR, re.compile(r"Indicator (\d+[a-z]\.\d+):"), 2),
 )
-# Rows of a results table: `1.1. Increased capacity ...`, `1.1.1. Number of ...`, `1.3 Increased ...` in a list.
-_TABLE_ROW = re.compile(rf"({_CODE}\.\d{{1,2}}(?:\.\d{{1,2}})?)(\.?)\s+(?=[A-Z][a-z])")
+# Rows of a results table: `1.1. Increased capacity ...`, `8.3: Increased capacity ...`, `1.1.1. Number of ...`,
+# `1.3 Increased ...` in a list.
+_TABLE_ROW = re.compile(rf"({_CODE}\.\d{{1,2}}(?:\.\d{{1,2}})?)([.:]?)\s+(?=[A-Z][a-z])")
 _TABLE_OUTCOME = re.compile(rf"({_CODE})\.\s+(?=[A-Z][a-z])")
 _REFERENCES = (
     (
@@ -58,11 +62,19 @@ _REFERENCES = (
     (INDICATOR, re.compile(r"(?<!SDG )\b[Ii]ndicators? (\d+[a-z]\.\d+(?:(?:,| and|, and) \d+[a-z]\.\d+)*)\b")),
     (OPERATIONAL_OBJECTIVE, re.compile(r"\b[Oo]perational objective (\d+[a-z])\b")),
 )
+# `Outcome 7 (compliance), namely 7.2 (workplace compliance)`: an outcome by a short name, and its part 7.2.
+_NAMELY = re.compile(
+    rf"\b[Oo]utcome (?P<outcome>{_CODE}) \((?P<short>[^()]{{2,60}})\),? namely "
+    rf"(?P<part>{_CODE}\.\d{{1,2}}) \((?P<name>[^()]{{2,80}})\)"
+)
+# The Programme and Budget has had outputs since 2020-21; before, an outcome's numbered parts are its indicators.
+_FIRST_BIENNIUM_WITH_OUTPUTS = 2020
 _INFOCUS = re.compile(
     r"InFocus Programme on ((?:[A-Z][\w-]*)(?: (?:and|at|the|of|on|[A-Z][\w-]*))*)(?: \(([A-Za-z]+)\))?"
 )
 _TITLE_END = re.compile(r" (?:Targets?|Baseline|Indicators?):")
-_LIST_ITEM = re.compile(rf"{_CODE}(?:\.\d{{1,2}}){{0,2}}")
+# One code of a list: `2.1`, `A.2.1`, or a P&B 2002-03 code with a letter (`3a`, `3a.3`).
+_LIST_ITEM = re.compile(rf"\d+[a-z](?:\.\d{{1,2}})?|{_CODE}(?:\.\d{{1,2}}){{0,2}}")
 
 
 def biennium_of(document: Document) -> tuple[str, str] | None:
@@ -105,9 +117,13 @@ _FULL_STOP = re.compile(r"(?<!\bNo)(?<!\bNos)[.;](?= |$)")
 
 def _title_span(document: Document, start: int, to_full_stop: bool = False) -> Span:
     """The title that starts at clean offset `start`: up to its full stop (a row of a results table, whose
-    narrow cells break lines anywhere), else the heading it stands in, else its sentence."""
+    narrow cells break lines anywhere), else the heading it stands in, else its sentence. A semicolon after
+    a colon separates the items of a list the title introduces (`one of the following groups: a; b; or c.`)
+    and does not end it."""
     if to_full_stop:
         stop = _FULL_STOP.search(document.text, start, start + 600)
+        while stop is not None and stop.group(0) == ";" and ":" in document.text[start : stop.start()]:
+            stop = _FULL_STOP.search(document.text, stop.end(), start + 600)
         if stop is not None:
             return Span(start, stop.start())
     heading = document.heading_at(start)
@@ -187,8 +203,11 @@ def recognize(document: Document, known: Knowledge) -> Found:
     for definition in sorted(definitions, key=lambda d: d.start):
         short_id = _id(definition.kind, biennium, definition.code)
         code_end = definition.code_start + len(definition.code)
-        # Only a definition that stands as a heading opens a section (a table cell `Outcome 1: ...;` does not).
-        opens = definition.level if document.heading_at(definition.start) is not None else None
+        # Only a definition that stands as a heading opens a section (a table cell `Outcome 1: ...;` does not);
+        # so does a label alone on its line, its text below it (`Indicator 3a.1:`, then its text, target, strategy).
+        line = document.line_span(document.line_at(definition.start))
+        alone = line is not None and text[line.start : line.end].strip() == text[definition.start : code_end + 1]
+        opens = definition.level if alone or document.heading_at(definition.start) is not None else None
         found.mentions.append(
             Mention(
                 short_id,
@@ -205,6 +224,8 @@ def recognize(document: Document, known: Knowledge) -> Found:
         label = _clean_title(text[definition.title.start : definition.title.end])
         if len(label.split()) < 2:
             continue
+        if definition.kind == INDICATOR and short_id not in seen_titles:
+            found.proposals.extend(_unit_rows(document, definition, short_id, label))
         found.proposals.extend(_definition_rows(document, known, definition, short_id, label, biennium, seen_titles))
     for match in _INFOCUS.finditer(text):
         name = match.group(1)
@@ -251,6 +272,7 @@ def recognize(document: Document, known: Knowledge) -> Found:
                     "the acronym printed after the name",
                 )
             )
+    found.proposals.extend(_namely_rows(document, known, biennium, found))
     for kind, pattern in _REFERENCES:
         for match in pattern.finditer(text):
             for item in _LIST_ITEM.finditer(match.group(1)):
@@ -269,6 +291,58 @@ def recognize(document: Document, known: Knowledge) -> Found:
                     )
                 )
     return found
+
+
+def _namely_rows(document: Document, known: Knowledge, biennium: str, found: Found) -> list[Proposal]:
+    """`Outcome 7 (compliance), namely 7.2 (workplace compliance)`: the short name is another name of the outcome,
+    and 7.2 the outcome's part the text names: its indicator (its output from 2020-21 on), with that name."""
+    rows: list[Proposal] = []
+    for match in _NAMELY.finditer(document.text):
+        outcome, part = match.group("outcome"), match.group("part")
+        if part.split(".")[0] != outcome:
+            continue
+        outcome_id = _id(OUTCOME, biennium, outcome)
+        kind = OUTPUT if int(biennium[:4]) >= _FIRST_BIENNIUM_WITH_OUTPUTS else INDICATOR
+        part_id = _id(kind, biennium, part)
+        short, name = match.group("short"), match.group("name")
+        reason = f"“{match.group(0)}”"
+        found.mentions.append(
+            Mention(part_id, kind, match.start("part"), match.end("part"), part, 0.7, reason, RECOGNIZER)
+        )
+        if not known.has_name(outcome_id, short):
+            rows.append(
+                make(
+                    document,
+                    outcome_id,
+                    "altLabel",
+                    short,
+                    match.start(),
+                    match.end("short") + 1,
+                    0.7,
+                    RECOGNIZER,
+                    f"{reason}: a short name of outcome {outcome}",
+                )
+            )
+        start = match.start("part") - len("namely ")
+        if part_id not in known.pref_labels:
+            rows.append(make(document, part_id, "prefLabel", name, start, match.end(), 0.7, RECOGNIZER, reason))
+            rows.append(make(document, part_id, "notation", part, start, match.end(), 0.7, RECOGNIZER, reason))
+        link = "outputOf" if kind == OUTPUT else "measuredBy"
+        subject, obj = (part_id, outcome_id) if kind == OUTPUT else (outcome_id, part_id)
+        rows.append(
+            make(
+                document,
+                subject,
+                link,
+                obj,
+                match.start(),
+                match.end(),
+                0.7,
+                RECOGNIZER,
+                f"{reason}: {part} is a part of outcome {outcome}",
+            )
+        )
+    return rows
 
 
 def _in_output_list(document: Document, offset: int) -> bool:
@@ -378,6 +452,28 @@ def _definition_rows(
             )
         )
     return rows
+
+
+# What an indicator counts, from the words its text opens with (the curated `unit` values): cases counted,
+# a share, or things counted as results (Member States, countries, ratifications, ...).
+_UNITS = (
+    ("cases", re.compile(r"Number of cases\b")),
+    ("count", re.compile(r"Number of\b")),
+    ("percentage", re.compile(r"(?:Percentage|Proportion)\b|Share of\b.*?\bas a percentage\b")),
+)
+
+
+def _unit_rows(document: Document, definition: _Definition, short_id: str, title: str) -> list[Proposal]:
+    """The unit an indicator's own text gives it (`Number of ...`: count); none where the text says none."""
+    for unit, pattern in _UNITS:
+        said = pattern.match(title)
+        if said is None:
+            continue
+        # The quote runs from the code to the words that give the unit (the title is the clean text from its start).
+        end = definition.title.start + said.end()
+        reason = f"the indicator's text says “{said.group(0)}”"
+        return [make(document, short_id, "unit", unit, definition.start, end, 0.85, RECOGNIZER, reason)]
+    return []
 
 
 def _parent(definition: _Definition, biennium: str) -> tuple[str, str, str] | None:
