@@ -58,6 +58,18 @@ def real_line(key: str, pattern: str) -> int:
     raise AssertionError(f"no line of {key} matches {pattern!r}")
 
 
+def read_text(key: str, line: int) -> str:
+    """The text of a seed document from `line` to the end of its paragraph, lines joined by a space."""
+    file = read_registry(SEEDS)[key].file
+    lines = (SEEDS / "documents" / file).read_text(encoding="utf-8").splitlines()[line - 1 :]
+    paragraph = []
+    for text in lines:
+        if not text.strip():
+            break
+        paragraph.append(text.strip())
+    return " ".join(paragraph)
+
+
 def rows_at(proposals: list[Proposal], line: int) -> list[Proposal]:
     return [p for p in proposals if line in p.lines]
 
@@ -69,21 +81,27 @@ def test_ipec_the_predecessor_is_told_from_ipec_plus(readings: dict[str, Reading
     proposals = readings["gb325-pol7"].proposals
     predecessor_line = real_line("gb325-pol7", r"\(IPEC\)")
     plus_line = real_line("gb325-pol7", r"^\(IPEC\+\);")
-    at_predecessor = rows_at(proposals, predecessor_line)
-    assert ("flagship:ipec-plus", "acronym", "IPEC") in {p.triple for p in at_predecessor}
-    former = next(p for p in at_predecessor if p.object == "IPEC")
-    assert "former name" in former.reason and former.confidence < 0.75
-    assert not any(p.object == "IPEC+" for p in at_predecessor)
+    revised_line = real_line("gb325-pol7", r"A revised International Programme")
+    spelled = re.search(r"The (International Programme[\w ]+) \(IPEC\)", read_text("gb325-pol7", predecessor_line))
+    assert spelled is not None
+    at_predecessor = {p.triple for p in rows_at(proposals, predecessor_line)}
+    # IPEC is the programme IPEC+ revised, a programme of its own, with the name spelled out before `(IPEC)`.
+    assert ("programme:ipec", "acronym", "IPEC") in at_predecessor
+    assert ("programme:ipec", "prefLabel", spelled.group(1)) in at_predecessor
+    assert not [t for t in at_predecessor if t[0].startswith("flagship:") and "Child Labour" in t[2]]
+    assert not any(p.object == "IPEC" for p in proposals if p.subject.startswith("flagship:"))
+    revision = next(p for p in proposals if p.triple == ("flagship:ipec-plus", "revisionOf", "programme:ipec"))
+    assert revision.line == revised_line and "revised" in revision.quote
     # IPEC+ is its own acronym wherever it is printed, and never read as IPEC.
     plus = next(p for p in proposals if p.triple == ("flagship:ipec-plus", "acronym", "IPEC+"))
     assert plus_line in plus.lines
-    ipec = next(p for p in proposals if p.triple == ("flagship:ipec-plus", "acronym", "IPEC"))
+    ipec = next(p for p in proposals if p.triple == ("programme:ipec", "acronym", "IPEC"))
     assert plus_line not in ipec.lines
-    # The predecessor is never linked as if it were IPEC+.
+    # The predecessor is never linked as if it were IPEC+: what it does is its own.
     text = "The International Programme on the Elimination of Child Labour (IPEC) worked in Nepal for years."
     linked = propose(doc(text), known)
-    assert not [p for p in linked if p.link == "operatesIn"]
-    assert ("flagship:ipec-plus", "acronym", "IPEC") in {p.triple for p in linked}
+    assert not [p for p in linked if p.subject == "flagship:ipec-plus"]
+    assert ("programme:ipec", "operatesIn", "country:NPL") in {p.triple for p in linked}
 
 
 def test_en_dash_and_hyphen_spellings_are_one_flagship(known: Knowledge) -> None:
@@ -101,6 +119,73 @@ def test_a_name_the_document_introduces_itself_is_matched_to_its_flagship(known:
     assert ("flagship:safety-health-for-all", "altLabel", "Safety + Health for All Flagship Programme") in {
         p.triple for p in proposals
     }
+
+
+def test_a_name_made_of_an_acronym_and_flagship_programme_prints_the_acronym(known: Knowledge) -> None:
+    proposals = propose(doc("Later, the IPEC+ flagship programme will prioritize enforcement."), known)
+    assert {
+        ("flagship:ipec-plus", "acronym", "IPEC+"),
+        ("flagship:ipec-plus", "altLabel", "IPEC+ flagship programme"),
+    } <= {p.triple for p in proposals}
+
+
+# ----------------------------------------------------------------------------- programmes that are not flagships
+
+
+@pytest.fixture(scope="module")
+def known_without_2002() -> Knowledge:
+    """The knowledge of a reader of P&B 2002-03: its programmes (STEP, WISE, ...) are named by no other document."""
+    return Knowledge.load(SEEDS, "pb-2002-03")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Funding flows through the STEP (Strategies and Tools against Exclusion and Poverty) programme.",
+            {("acronym", "STEP"), ("prefLabel", "Strategies and Tools against Exclusion and Poverty")},
+        ),
+        (
+            "WIND (Work Improvement in Neighbourhood Development), the programme targeted to farmers, grew.",
+            {("acronym", "WIND"), ("prefLabel", "Work Improvement in Neighbourhood Development")},
+        ),
+        (
+            "The Sustaining Competitive and Responsible Enterprises (SCORE) programme helped 350 companies.",
+            {("acronym", "SCORE"), ("prefLabel", "Sustaining Competitive and Responsible Enterprises")},
+        ),
+        (
+            "Capacity will be built through a major training initiative (QUA-TRAIN) to transfer skills.",
+            {("prefLabel", "QUA-TRAIN")},
+        ),
+        (
+            "Cooperation expands via the ILO programme on HIV/AIDS and the world of work.\n\n"
+            "Support for the new ILO Programme on HIV/AIDS and the World of Work will increase.",
+            {
+                ("altLabel", "ILO programme on HIV/AIDS and the world of work"),
+                ("prefLabel", "ILO Programme on HIV/AIDS and the World of Work"),
+            },
+        ),
+        ("We worked with the United Nations Development Programme (UNDP) in Jordan.", set()),
+        ("Funding flows through the STEP (Social Protection and Decent Work) programme.", set()),
+    ],
+)
+def test_a_programme_the_document_introduces_gets_its_names(
+    text: str, names: set[tuple[str, str]], known_without_2002: Knowledge
+) -> None:
+    proposals = [p for p in propose(doc(text), known_without_2002) if p.subject.startswith("programme:")]
+    assert {(p.link, p.object) for p in proposals if p.kind == NAMES} == names
+    assert len({p.subject for p in proposals}) == (1 if names else 0)
+
+
+def test_a_programme_in_an_indicators_strategy_is_in_that_strategy() -> None:
+    reading = read_file(SEEDS, SEEDS / "documents" / "pb-2002-03-social-protection.txt", "pb-2002-03", False)
+    for programme, pattern in (("STEP", r"the STEP \(Strategies"), ("WISE", r"WISE \(Work Improvement")):
+        line = real_line("pb-2002-03", pattern)
+        file = read_registry(SEEDS)["pb-2002-03"].file
+        before = (SEEDS / "documents" / file).read_text(encoding="utf-8").splitlines()[:line]
+        code = next(m.group(1) for text in reversed(before) if (m := re.match(r"Indicator (\d[a-z]\.\d):", text)))
+        expected = (f"programme:{programme.lower()}", "inStrategyOf", f"indicator:2002-03/{code}")
+        assert any(p.triple == expected and line in p.lines for p in reading.proposals), expected
 
 
 # ----------------------------------------------------------------------------- instruments
@@ -136,6 +221,20 @@ def test_an_instrument_outside_the_list_gets_its_title_and_year(known: Knowledge
     # An instrument of the reference list gets no name rows: the graph has its title.
     listed = instruments.recognize(doc("the Worst Forms of Child Labour Convention, 1999 (No. 182) applies."), known)
     assert not [p for p in listed.proposals if p.subject == "C182"]
+
+
+def test_a_title_the_graph_already_prefers_is_stated_again(known: Knowledge) -> None:
+    pref = known.pref_labels["C189"]
+    assert "C189" not in known.reference_instruments
+    found = instruments.recognize(doc(f"Members ratified the {pref} (No. 189) in 2021."), known)
+    assert ("C189", "prefLabel", pref) in {p.triple for p in found.proposals}
+
+
+def test_a_normlex_address_gives_its_instruments_code_and_nothing_else(known: Knowledge) -> None:
+    address = "https://www.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO::P12100_ILO_CODE:{}"
+    found = instruments.recognize(doc(f"Read {address.format('R205')} and {address.format('C182')} online."), known)
+    assert {p.triple for p in found.proposals} == {("R205", "notation", "R205")}  # C182: the graph has its code
+    assert not found.mentions  # nothing in an address is linked
 
 
 def test_c1_in_an_enabling_outcome_is_an_output_not_convention_no_1(known: Knowledge) -> None:
@@ -222,6 +321,21 @@ def test_the_biennium_is_taken_from_the_document(known: Knowledge) -> None:
         assert any(p.subject == code and p.link == "notation" and line in p.lines for p in reading.proposals), key
 
 
+def test_an_outcome_namely_its_part_gives_both_names(readings: dict[str, Reading]) -> None:
+    line = real_line("gb325-pol7", r"^Outcome \d+ \(\w+\), namely$")
+    said = re.match(r"Outcome (\d+) \((\w+)\), namely (\d+\.\d+) \(([\w ]+)\)", read_text("gb325-pol7", line))
+    assert said is not None
+    outcome, short, part, name = said.groups()
+    triples = {p.triple for p in readings["gb325-pol7"].proposals}
+    # P&B 2016-17 had no outputs: the part of an outcome is its indicator.
+    assert {
+        (f"outcome:2016-17/{outcome}", "altLabel", short),
+        (f"indicator:2016-17/{part}", "prefLabel", name),
+        (f"indicator:2016-17/{part}", "notation", part),
+        (f"outcome:2016-17/{outcome}", "measuredBy", f"indicator:2016-17/{part}"),
+    } <= triples
+
+
 def test_a_results_heading_gives_title_notation_and_structure(readings: dict[str, Reading]) -> None:
     line = real_line("pb-2022-23", r"^Output 1\.3: ")
     triples = {(p.triple, p.line) for p in readings["pb-2022-23"].proposals}
@@ -231,6 +345,71 @@ def test_a_results_heading_gives_title_notation_and_structure(readings: dict[str
         p for p in readings["pb-2022-23"].proposals if p.subject == "output:2022-23/1.3" and p.link == "prefLabel"
     )
     assert title.object == "Increased institutional capacity and resilience of labour administrations"
+
+
+RESULTS_TABLE = """Programme Implementation Report
+
+Outcome 2: International labour standards
+
+Outcome 6: Gender equality
+
+Outcome 8: Social protection
+
+Outcome C: Optimized use of resources
+
+2.1.1. Number of ratifications of fundamental Conventions.
+
+2.2.1. Number of cases in which progress is noted.
+
+2.2.2. Percentage of reports received on time.
+
+6.3.1. Number of Member States that have reviewed laws in the light of Convention No. 190 and
+Recommendation No. 206.
+
+6.4.1. Number of Member States with measures for at least one of the following groups: indigenous
+peoples; ethnic minorities; or persons living with HIV.
+
+8.3: Increased capacity of Member States to integrate social protection in policy responses.
+
+C.3.1. Share of voluntary contributions (XBDC, RBSA) as a percentage of the total.
+
+C.3.2. Effective implementation of the strategy.
+"""
+
+
+def test_an_indicator_gets_the_unit_its_text_gives(known: Knowledge) -> None:
+    proposals = propose(doc(RESULTS_TABLE, title="Programme Implementation Report 2026–27"), known)
+    units = {p.subject.rsplit("/", 1)[1]: p.object for p in proposals if p.link == "unit"}
+    assert units == {"2.1.1": "count", "2.2.1": "cases", "2.2.2": "percentage", "6.3.1": "count", "6.4.1": "count"} | {
+        "C.3.1": "percentage"
+    }
+
+
+def test_a_results_row_with_a_colon_or_a_list_in_its_title_is_read_whole(known: Knowledge) -> None:
+    triples = {p.triple for p in propose(doc(RESULTS_TABLE, title="Programme Implementation Report 2026–27"), known)}
+    assert ("output:2026-27/8.3", "outputOf", "outcome:2026-27/8") in triples
+    title = (
+        "Number of Member States with measures for at least one of the following groups: indigenous peoples; "
+        "ethnic minorities; or persons living with HIV"
+    )
+    assert ("indicator:2026-27/6.4.1", "prefLabel", title) in triples
+
+
+def test_a_standard_named_in_an_indicators_text_is_the_indicators(known: Knowledge) -> None:
+    triples = {p.triple for p in propose(doc(RESULTS_TABLE, title="Programme Implementation Report 2026–27"), known)}
+    assert {("indicator:2026-27/6.3.1", "promotesStandard", code) for code in ("C190", "R206")} <= triples
+    assert not [t for t in triples if t[1] == "promotesStandard" and not t[0].startswith("indicator:")]
+
+
+def test_its_work_is_the_work_of_the_programme_named_just_before(known: Knowledge) -> None:
+    text = (
+        "Programme and Budget for 2002-03\n\nThe InFocus Programme on Socio-Economic Security supports research.\n\n"
+        "Its work is addressed under indicator 3a.3."
+    )
+    expected = ("infocus-programme:2002-03/socio-economic-security", "addressedUnder", "indicator:2002-03/3a.3")
+    assert expected in {p.triple for p in propose(doc(text), known)}
+    two = text.replace("research.", "research with the InFocus Programme on Crisis Response.")
+    assert not [p for p in propose(doc(two), known) if p.link == "addressedUnder"]
 
 
 # ----------------------------------------------------------------------------- links
@@ -243,6 +422,12 @@ def test_two_things_in_one_sentence_are_linked_with_its_quote(known: Knowledge) 
     assert link.line == 3 and "IPEC+ partnered with the European Union" in link.quote
     source = SourceText(NEW, tuple(text.split("\n")))
     assert source.find(link.quote, link.line) is None
+
+
+def test_the_initials_of_a_known_name_with_an_acronym_in_it_are_its_acronym(known: Knowledge) -> None:
+    assert known.ids_named("UN Country Teams", "organization:") == {"organization:un-country-teams"}
+    found = parties.recognize(doc("Better Work has also supported cooperation under the UNCTs."), known)
+    assert "organization:un-country-teams" in {m.id for m in found.mentions}
 
 
 def test_a_table_row_links_its_cells_and_not_the_next_row(readings: dict[str, Reading]) -> None:
@@ -263,6 +448,73 @@ def test_every_quote_is_found_at_its_line_in_its_document(readings: dict[str, Re
         source = SourceText.read(key, SEEDS / "documents" / read_registry(SEEDS)[key].file)
         problems = [(p.triple, p.line, source.find(p.quote, p.line)) for p in reading.proposals]
         assert [problem for problem in problems if problem[2]] == [], key
+
+
+# ----------------------------------------------------------------------------- parts of a document
+
+PARTS = """Programme Implementation Report
+
+Outcome 1: Strong tripartite constituents
+
+The ILO worked with constituents.
+
+X Table 2. Strategic budget and expenditure corresponding to outcome 1
+Source
+
+Box 7. Tripartism and social dialogue in response to COVID-19 in Fiji
+
+X Figure 1. Working time and employment loss in 2020
+
+Box 37. Adapting ILO services during the pandemic: the case
+of the Better Work Programme
+
+X Table 1. Key trends in decent work indicators
+Unemployment rate
+(SDG indicator 8.5.2)
+Source: ILO modelled estimates.
+The text after the table names SDG indicator 8.6.1 in a sentence of running text, longer than a table cell.
+"""
+
+
+def test_a_caption_that_names_a_known_thing_is_a_part_about_it(known: Knowledge) -> None:
+    proposals = propose(doc(PARTS, title="Programme Implementation Report 2026–27"), known)
+    parts = {p.triple for p in proposals if p.subject.startswith("part:")}
+    table = "part:new-document/table-2"
+    assert {
+        (table, "prefLabel", "Table 2. Strategic budget and expenditure corresponding to outcome 1"),
+        (table, "notation", "Table 2"),
+        (table, "about", "outcome:2026-27/1"),
+    } <= parts
+    box = "part:new-document/box-37"
+    heading = "Box 37. Adapting ILO services during the pandemic: the case of the Better Work Programme"
+    assert {(box, "prefLabel", heading), (box, "about", "flagship:better-work")} <= parts
+    # The cells of a table name SDG indicators: it reports on them; the running text after it does not.
+    assert ("part:new-document/table-1", "reportsOn", "sdg:8.5.2") in parts
+    assert not [t for t in parts if t[2] == "sdg:8.6.1"]
+    # A caption that names nothing the graph knows, or only a country, is left to the curator.
+    assert not [t for t in parts if t[0].endswith(("/box-7", "/figure-1"))]
+
+
+def test_a_caption_in_running_text_keeps_its_own_line(readings: dict[str, Reading]) -> None:
+    line = real_line("pir-2020-21", r"X Figure 22\. ")
+    file = read_registry(SEEDS)["pir-2020-21"].file
+    lines = (SEEDS / "documents" / file).read_text(encoding="utf-8").splitlines()
+    caption = lines[line - 1].strip().removeprefix("X ")
+    assert lines[line][:2].strip()[:1].islower()  # the paragraph around it goes on in lower case
+    names = {p.object for p in readings["pir-2020-21"].proposals if p.subject.endswith("/figure-22")}
+    assert caption in names and not [n for n in names if n.startswith(caption + " ")]
+
+
+def test_a_division_of_the_document_ends_the_sections_before_it(known: Knowledge) -> None:
+    text = (
+        "Outcome C: Optimized use of resources\n\nThe Office used its resources well.\n\n{}"
+        "The Office applied Convention No. 190 at its headquarters."
+    )
+    link = ("outcome:2026-27/C", "promotesStandard", "C190")
+    under = propose(doc(text.format(""), title="Programme Implementation Report 2026–27"), known)
+    assert link in {p.triple for p in under}
+    divided = text.format("Part III: Lessons learned and future prospects\n\n")
+    assert link not in {p.triple for p in propose(doc(divided, title="Programme Implementation Report 2026–27"), known)}
 
 
 # ----------------------------------------------------------------------------- topics
@@ -336,12 +588,13 @@ def test_the_evaluation_matches_on_triple_and_a_line_window() -> None:
     assert (links.proposed, links.right, links.curated, links.found) == (3, 1, 2, 1)
 
 
-def test_names_and_codes_reach_the_target_on_a_real_document() -> None:
-    result = evaluate_document(SEEDS, "pir-2020-21")
+@pytest.mark.parametrize("key", sorted(read_registry(SEEDS)))
+def test_names_and_codes_reach_the_target_on_each_document(key: str) -> None:
+    result = evaluate_document(SEEDS, key)
     for kind in (NAMES, CODES):
         scored = result.scores[kind]
-        assert scored.curated > 100
-        assert scored.recall >= 0.9 and scored.precision >= 0.8, (kind, scored)
+        assert scored.curated > 0
+        assert scored.recall >= 0.9 and scored.precision >= 0.8, (key, kind, scored)
 
 
 @pytest.mark.slow

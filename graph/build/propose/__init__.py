@@ -1,8 +1,9 @@
 """Proposing curated rows from a new ILO document: names, codes and links, each with its line and quote.
 
-The recognizers read a plain-text document (`document`), find mentions of flagships, instruments,
-SDG items, Programme and Budget results, countries and partners (one module each), link mentions
-that share a sentence, a list or a section (`linking`), suggest SDG topics from the Aurora queries
+The recognizers read a plain-text document (`document`), find mentions of flagships, other ILO
+programmes, instruments, SDG items, Programme and Budget results, countries and partners, and the
+document's own parts (tables, figures, boxes; one module each), link mentions that share a sentence,
+a list or a section (`linking`), suggest SDG topics from the Aurora queries
 (`topics`), and write rows in the curated columns for a curator to check (`rows`, `report`).
 `evaluate` measures them against the curated rows, one document held out at a time.
 """

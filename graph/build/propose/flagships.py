@@ -1,9 +1,10 @@
-"""Flagship names: every variant and acronym a document uses, IPEC (the predecessor) told from IPEC+.
+"""Flagship names: every variant and acronym a document uses (IPEC, the programme IPEC+ revised: see programmes).
 
 Learns from: the names, altLabels and acronyms the other documents' curated rows give the flagships.
 Finds: those names (en dash and hyphen alike: OSH–GAP = OSH-GAP); names a document introduces itself,
 as `<Name> flagship programme`, `flagship programme on building <Name>` or `<Name> (<ACRONYM>)`,
-when their words match a known flagship's; `<name> programme` variants; the flagships as a group.
+when their words match a known flagship's; `<name> programme` variants (`IPEC+ flagship programme` prints
+the acronym IPEC+ too); the flagships as a group.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from graph.build.propose.mentions import (
     CAPITALIZED_NAME,
     FLAGSHIP,
     PORTFOLIO,
-    PREDECESSOR,
     Found,
     Mention,
     cut_name,
@@ -61,6 +61,7 @@ def _words(name: str) -> set[str]:
     return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words}
 
 
+_ACRONYM_PROGRAMME = re.compile(r"^(\S+) (?:[Ff]lagship )?[Pp]rogramme$")
 _HEADING_LEAD = re.compile(r"^(?:X |[■•]\s*|\(\d+\) |\d+\. )*(?:(?:the|The|A revised|a revised) )?")
 
 
@@ -127,10 +128,6 @@ def recognize(document: Document, known: Knowledge) -> Found:
         for key, ids in flagships.names.items()
         if len(ids) == 1
     }
-    predecessors: dict[str, str] = {}
-    for acronym, ids in flagships.acronyms.items():
-        if acronym.endswith("+") and len(ids) == 1:
-            predecessors[acronym[:-1]] = next(iter(ids))
     # Names the document introduces: `<Name> flagship programme`, `flagship programme on building <Name>`.
     for match in _INTRODUCED_BEFORE.finditer(text):
         name = _name_before(text, match.start())
@@ -151,32 +148,21 @@ def recognize(document: Document, known: Knowledge) -> Found:
         owners = [i for i, bag in flagships.bags.items() if len(words) >= 2 and words <= bag]
         if len(owners) == 1 and name_key(name) not in names:
             names[name_key(name)] = (owners[0], f"a heading whose words are all those of {owners[0]}'s names")
-    # `<Long name> (<ACRONYM>)`: the long name of a known acronym, or of the predecessor's.
+    # `<Long name> (<ACRONYM>)`: the long name of a known acronym. (`(IPEC)` is not IPEC+'s: see programmes.)
     for match in re.finditer(r"\(([A-Z][A-Za-z+–-]{1,9})\)", text):
         acronym = name_key(match.group(1))
         long_name = _name_before(text, match.start() - 1) if text[match.start() - 1 : match.start()] == " " else None
         if not long_name or len(long_name.split()) < 2:
             continue
-        if acronym in predecessors:
-            # Spelled out before `(IPEC)`: the predecessor's name, even where other documents list it as a
-            # former name of IPEC+.
-            names[name_key(long_name)] = (predecessors[acronym], f"predecessor:{match.group(1)}")
-        elif acronym in flagships.acronyms and len(flagships.acronyms[acronym]) == 1:
+        if acronym in flagships.acronyms and len(flagships.acronyms[acronym]) == 1:
             short_id = next(iter(flagships.acronyms[acronym]))
             names.setdefault(name_key(long_name), (short_id, f"spelled out before “({match.group(1)})”"))
-    for stem, short_id in predecessors.items():
-        names[stem] = (short_id, f"predecessor:{stem}")
 
     result = Found()
     pattern = gazetteer_pattern(names)
     for match in find_all(pattern, text):
         short_id, why = names[name_key(match.group(0))]
         start, end = match.start(), match.end()
-        if why.startswith("predecessor:"):
-            result.mentions.append(
-                Mention(short_id, PREDECESSOR, start, end, document.text[start:end], 0.5, _predecessor(why), RECOGNIZER)
-            )
-            continue
         before = _BEFORE.search(text, max(0, start - 60), start)
         if before and before.end() == start:
             start = before.start()
@@ -213,11 +199,6 @@ def recognize(document: Document, known: Knowledge) -> Found:
     return result
 
 
-def _predecessor(why: str) -> str:
-    stem = why.split(":", 1)[1]
-    return f"{stem}, the programme {stem}+ revised: a former name, not {stem}+ itself"
-
-
 def _is_preferred(pref: str | None, text: str, first_bare_name: bool) -> bool:
     """The graph's preferred name stated again, or, for a flagship the graph has no name for, its first bare name."""
     return name_key(pref) == name_key(text) if pref is not None else first_bare_name
@@ -227,18 +208,16 @@ def name_rows(document: Document, known: Knowledge, mentions: list[Mention]) -> 
     rows: list[Proposal] = []
     first_bare: dict[str, str] = {}
     for mention in mentions:
-        if mention.kind not in (FLAGSHIP, PREDECESSOR):
+        if mention.kind != FLAGSHIP:
             continue
         printed = mention.text
-        if mention.kind == PREDECESSOR:
-            link = "acronym" if is_acronym(printed) else "altLabel"
-            rows.append(
-                make(document, mention.id, link, printed, mention.start, mention.end, 0.5, RECOGNIZER, mention.reason)
-            )
-            continue
         core = mention.extra.get("name", printed)
         # An extended mention (`Better Work flagship programme`) gives its own name; its core only when an acronym.
         variants = [core] if core == printed else ([core, printed] if is_acronym(core) else [printed])
+        # A known name that is an acronym and `flagship programme` (`IPEC+ flagship programme`) prints the acronym.
+        spelled = _ACRONYM_PROGRAMME.match(printed)
+        if spelled and is_acronym(spelled.group(1)) and spelled.group(1) not in variants:
+            variants.append(spelled.group(1))
         for text in variants:
             bare = text == core
             pref = known.pref_labels.get(mention.id)

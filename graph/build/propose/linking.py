@@ -2,8 +2,12 @@
 under one heading (a table row, a flagship's section, an output's section).
 
 The link follows from the two kinds (flagship + instrument: principalStandard; output + SDG indicator:
-reportsOn; flagship + country: operatesIn; ...), with the subject and object as the curated README
-orders them. A sentence is stronger evidence than a section; both are proposals, never facts.
+reportsOn; flagship + country: operatesIn; programme under an indicator's strategy: inStrategyOf; ...),
+with the subject and object as the curated README orders them. A sentence is stronger evidence than a
+section; both are proposals, never facts. A link goes at the level the document states it: a standard or
+an SDG indicator in an indicator's text is the indicator's, and what a sentence gives to a result is not
+given again to the result whose section holds it (the build derives the link one level up). A sentence
+that opens with `Its` goes on about the one programme named just before it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from graph.build.propose.mentions import (
     ORGANIZATION,
     OUTCOME,
     OUTPUT,
+    PART,
     PORTFOLIO,
+    PROGRAMME,
     SDG_GOAL,
     SDG_INDICATOR,
     SDG_RANGE,
@@ -50,8 +56,17 @@ RULES: dict[tuple[str, str], str] = {
     (OUTCOME, INSTRUMENT): "promotesStandard",
     (OUTPUT, SDG_INDICATOR): "reportsOn",
     (OUTCOME, SDG_INDICATOR): "reportsOn",
+    # A standard or SDG indicator named in an indicator's text is the indicator's (the build adds it to the
+    # output the indicator measures).
+    (INDICATOR, INSTRUMENT): "promotesStandard",
+    (INDICATOR, SDG_INDICATOR): "reportsOn",
     (OUTPUT, ORGANIZATION): "partner",
     (INFOCUS, OPERATIONAL_OBJECTIVE): "servesObjective",
+    (INFOCUS, INDICATOR): "addressedUnder",
+    # A programme named in an indicator's strategy (P&B 2002-03) is in that strategy.
+    (PROGRAMME, INDICATOR): "inStrategyOf",
+    (PROGRAMME, COUNTRY): "operatesIn",
+    (PROGRAMME, ORGANIZATION): "partner",
     **{(FLAGSHIP, kind): link for kind, link in _SERVES.items()},
     **{
         (subject, kind): link
@@ -73,6 +88,7 @@ _CUES = {
 _MARKER = re.compile(r"^(?:X |[■•◆♦–-] |\(\d+\) |\d+\. |[IVX]+\. |The |the |ILO )*")
 _LIST_ITEM = re.compile(r"^(?:X |[■•◆♦–-] |\(\w{1,3}\) |\d{1,2}\.? )")
 _ROMAN = re.compile(r"^[IVX]+\.(?: |$)")
+_RESULTS = (OUTCOME, OUTPUT, INDICATOR, OPERATIONAL_OBJECTIVE, STRATEGIC_OBJECTIVE)
 _LEVELS = {
     PORTFOLIO: 0,
     STRATEGIC_OBJECTIVE: 0,
@@ -118,7 +134,10 @@ def sections(document: Document, mentions: list[Mention]) -> list[Section]:
     for mention in by_start:
         if mention.heading_level is not None:
             heading = document.heading_at(mention.start) or document.sentence_at(mention.start)
-            candidates.append((mention.start, mention.heading_level, mention, heading))
+            # A division of the document (`Part III: ...`) ends every section before it and heads none itself.
+            candidates.append(
+                (mention.start, mention.heading_level, None if mention.kind == PART else mention, heading)
+            )
     titles = list(document.headings)
     for sentence in document.sentences:
         text = document.text[sentence.start : sentence.end]
@@ -184,15 +203,64 @@ def _sentence_groups(document: Document) -> list[Span]:
     return groups
 
 
+_ITS = re.compile(r"^Its\b")
+_OWNERS = (INFOCUS, PROGRAMME, FLAGSHIP)
+_LOOK_BACK = 4
+
+
+def _its_links(
+    document: Document, groups: list[Span], index: int, linkable: list[Mention], inside: list[Mention]
+) -> list[Proposal]:
+    """A sentence that opens with `Its` goes on about the programme the sentences before it name (`The InFocus
+    Programme on ... supports research ... Its work is addressed under indicator 3a.3.`): linked as if named
+    there, when those sentences name one programme only."""
+    group = groups[index]
+    if not inside or not _ITS.match(document.text[group.start : group.end]):
+        return []
+    owners: list[Mention] = []
+    for back in range(index - 1, max(index - 1 - _LOOK_BACK, -1), -1):
+        before = groups[back]
+        owners = [m for m in linkable if before.start <= m.start < before.end and m.kind in _OWNERS]
+        if owners:
+            break
+    if len({m.id for m in owners}) != 1:
+        return []
+    owner = owners[0]
+    proposals: list[Proposal] = []
+    for mention in inside:
+        found = link_for(owner, mention)
+        if found is None or found[0] is not owner:
+            continue
+        begin, finish = _quote_span(document, group, group.start, mention.end)
+        proposals.append(
+            make(
+                document,
+                owner.id,
+                found[1],
+                object_value(mention),
+                begin,
+                finish,
+                0.7,
+                RECOGNIZER,
+                f"“Its” is {owner.id}, named just before; “{mention.text}” in the sentence",
+            )
+        )
+    return proposals
+
+
 def link(document: Document, mentions: list[Mention], found_sections: list[Section]) -> list[Proposal]:
     proposals: list[Proposal] = []
     linkable = [
         m
         for m in mentions
-        if m.kind in _LEVELS or m.kind in (INSTRUMENT, ORGANIZATION, COUNTRY, INFOCUS) or m.kind.startswith("sdg")
+        if m.kind in _LEVELS
+        or m.kind in (INSTRUMENT, ORGANIZATION, COUNTRY, INFOCUS, PROGRAMME)
+        or m.kind.startswith("sdg")
     ]
+    stated: set[int] = set()  # the mentions a sentence already links to a P&B result
     position = 0
-    for group in _sentence_groups(document):
+    groups = _sentence_groups(document)
+    for index, group in enumerate(groups):
         while position < len(linkable) and linkable[position].start < group.start:
             position += 1
         inside = []
@@ -200,12 +268,15 @@ def link(document: Document, mentions: list[Mention], found_sections: list[Secti
         while scan < len(linkable) and linkable[scan].start < group.end:
             inside.append(linkable[scan])
             scan += 1
+        proposals.extend(_its_links(document, groups, index, linkable, inside))
         for i, first in enumerate(inside):
             for second in inside[i + 1 :]:
                 found = link_for(first, second)
                 if found is None:
                     continue
                 subject, name, obj = found
+                if subject.kind in _RESULTS:
+                    stated.add(id(obj))
                 early, late = sorted((first, second), key=lambda m: m.start)
                 if document.sentence_index(early.start) != document.sentence_index(late.start):
                     # A list under its lead-in: the item says it; quote the item.
@@ -232,6 +303,8 @@ def link(document: Document, mentions: list[Mention], found_sections: list[Secti
         for section in sorted((s for s in found_sections if s.start <= mention.start < s.end), key=lambda s: -s.level):
             if section.subject is mention:
                 continue
+            if id(mention) in stated and section.subject.kind in _RESULTS:
+                break  # its own sentence gives it to a result, at the level the document states it
             found = link_for(section.subject, mention)
             if found is None:
                 continue

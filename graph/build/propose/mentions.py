@@ -12,8 +12,9 @@ from graph.build.propose.rows import Proposal
 
 # Kinds of thing a mention can be; the link between two mentions follows from their kinds.
 FLAGSHIP = "flagship"
-PREDECESSOR = "predecessor"  # IPEC, the programme IPEC+ revised: a former name, never linked as IPEC+
 PORTFOLIO = "portfolio"
+PROGRAMME = "programme"  # an ILO programme that is not a flagship (STEP, WISE; IPEC, which IPEC+ revised)
+PART = "part"  # a part of the document: a numbered part, a table, a figure, a box
 INSTRUMENT = "instrument"
 SDG_GOAL = "sdg-goal"
 SDG_TARGET = "sdg-target"
@@ -37,7 +38,7 @@ PRIORITY = (
     SDG_TARGET,
     SDG_GOAL,
     FLAGSHIP,
-    PREDECESSOR,
+    PROGRAMME,
     PORTFOLIO,
     INDICATOR,
     OUTPUT,
@@ -46,6 +47,7 @@ PRIORITY = (
     STRATEGIC_OBJECTIVE,
     INFOCUS,
     COUNTRY,
+    PART,
 )
 
 

@@ -7,14 +7,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.build.curated import CuratedError, read_curated
-from graph.build.propose import flagships, instruments, linking, parties, results, sdg, topics
+from graph.build.propose import flagships, instruments, linking, parties, parts, programmes, results, sdg, topics
 from graph.build.propose.aurora import TargetQuery, read_queries
 from graph.build.propose.document import Document, InputError, read_document
 from graph.build.propose.knowledge import Knowledge, read_registry
 from graph.build.propose.mentions import Mention, resolve_overlaps
 from graph.build.propose.rows import NAMES, TOPICS, Proposal, merge
 
-RECOGNIZERS = (flagships.recognize, instruments.recognize, sdg.recognize, results.recognize, parties.recognize)
+RECOGNIZERS = (
+    flagships.recognize,
+    programmes.recognize,
+    instruments.recognize,
+    sdg.recognize,
+    results.recognize,
+    parties.recognize,
+    parts.recognize,
+)
 
 
 def read_mentions(document: Document, known: Knowledge) -> tuple[list[Mention], list[Proposal]]:
@@ -32,8 +40,13 @@ def propose(document: Document, known: Knowledge, queries: list[TargetQuery] | N
     """Every proposal for `document`, one per (subject, link, object), most confident evidence first."""
     mentions, proposals = read_mentions(document, known)
     proposals.extend(flagships.name_rows(document, known, mentions))
+    proposals.extend(programmes.name_rows(document, known, mentions))
     found_sections = linking.sections(document, mentions)
-    links = linking.link(document, mentions, found_sections)
+    links = (
+        linking.link(document, mentions, found_sections)
+        + parts.rows(document, mentions)
+        + programmes.revision_rows(document, mentions)
+    )
     proposals.extend(links)
     used = {p.subject for p in links} | {p.object for p in links}
     proposals.extend(parties.name_rows(document, known, mentions, used))
