@@ -9,7 +9,7 @@ WEB_STAMP := $(VENDOR)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: browser-deps serve test build lint typecheck unit bench bench-full load conformance clean
+.PHONY: browser-deps serve test build lint typecheck unit bench bench-full load conformance propose-eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,19 @@ bench: build
 
 bench-full: build
 	$(BIN)/python -m benchmarks.run --sizes seed,100k,1M,5M --budget-s 14400
+
+# How well `ilokg propose` does: each document read with its own curated rows hidden, scored against them,
+# and the topic suggestions on the SDG Classification Benchmark, installed from PyPI (extra `eval`) into a
+# virtualenv of its own under var/ so that it never becomes a dependency of the service (see README).
+EVAL_VENV := var/propose-eval/venv
+$(EVAL_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(EVAL_VENV)
+	$(EVAL_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(EVAL_VENV)/bin/python -m pip install --quiet -e '.[eval]'
+	touch $@
+
+propose-eval: $(EVAL_VENV)/.installed
+	$(EVAL_VENV)/bin/python -m graph.build.propose.evaluate --details var/propose-eval/details
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""The `ilokg` command: build, validate, coverage, query, export, ask, serve."""
+"""The `ilokg` command: build, validate, coverage, query, export, ask, serve, load, propose."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.build.directory import build, current_build, finish
+from graph.build.propose.document import InputError
 from graph.build.reference import read_sdg_indicator_iris
 from graph.build.seeds import BuildError, build_dataset
 from graph.ids import IdScheme
@@ -202,6 +203,36 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_propose(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from graph.build.propose.pipeline import read_file
+    from graph.build.propose.report import render
+    from graph.build.propose.rows import KINDS, to_csv
+
+    settings = _settings(args)
+    reading = read_file(settings.seeds_dir, Path(args.file), args.document, topics_on=not args.no_topics)
+    proposals = [p for p in reading.proposals if p.confidence >= args.min_confidence]
+    reading.proposals = proposals
+    text = to_csv(proposals)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    if args.report:
+        Path(args.report).write_text(render(reading), encoding="utf-8")
+    counts = Counter(p.kind for p in proposals)
+    kinds = ", ".join(f"{counts.get(kind, 0)} {kind}" for kind in KINDS)
+    where = [f"written to {args.output}"] if args.output else []
+    where += [f"report {args.report}"] if args.report else []
+    print(
+        f"{args.document}: {len(proposals)} proposed rows ({kinds}), {len(reading.new_ids())} new ids"
+        + (f"; {'; '.join(where)}" if where else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -266,6 +297,17 @@ def parser() -> argparse.ArgumentParser:
     )
     sub.set_defaults(run=cmd_coverage)
 
+    sub = commands.add_parser(
+        "propose", help="propose curated rows (names, codes, links, SDG topics) from a plain-text document"
+    )
+    sub.add_argument("file", help="the document as plain text (UTF-8)")
+    sub.add_argument("--document", required=True, metavar="KEY", help="its key in seeds/documents/documents.csv")
+    sub.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
+    sub.add_argument("--report", metavar="FILE.html", help="also write a page for the curator")
+    sub.add_argument("--min-confidence", type=float, default=0.0, help="leave out proposals below this (0-1)")
+    sub.add_argument("--no-topics", action="store_true", help="leave out the Aurora topic suggestions")
+    sub.set_defaults(run=cmd_propose)
+
     for name, run, help_text in (
         ("query", cmd_query, "run a SPARQL query on the current build"),
         ("export", cmd_export, "write the whole graph in an RDF format"),
@@ -321,6 +363,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
     except LookupError as error:
         print(f"ilokg: {error.args[0] if error.args else error}", file=sys.stderr)
+        return 2
+    except InputError as error:
+        print(f"ilokg: {error}", file=sys.stderr)
         return 2
 
 

@@ -15,16 +15,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -32,20 +26,18 @@ from rdflib.term import Node
 from graph.build.curated import CuratedError, Row, read_curated
 from graph.build.derive import Derivation, Statement, derive
 from graph.build.evidence import SourceText, fold_space
-from graph.ids import INSTRUMENT_PATTERN, REGIONS, IdError, IdScheme, Resolved
 from graph.build.reference import ReferenceData, read_reference, read_sdg_indicator_iris
-from graph.settings import Settings
 from graph.build.shapes import Violation, violations
+from graph.ids import INSTRUMENT_PATTERN, REGIONS, IdError, IdScheme, Resolved
+from graph.settings import Settings
 from ontology.namespaces import (
     DCTERMS,
     ILOKG,
     ONTOLOGY_FILE,
-    ONTOLOGY_IRI,
     PROV,
     RDF,
     RDFS,
     SKOS,
-    VOID,
     XSD,
 )
 
@@ -624,4 +616,3 @@ def _locate(violation: Violation, statements: list[Statement]) -> str:
     if not rows:
         return text
     return f"{rows[0]}: {text}" + (f" (also stated at {', '.join(rows[1:])})" if len(rows) > 1 else "")
-
