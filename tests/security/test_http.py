@@ -438,5 +438,9 @@ def test_the_served_process_leaves_the_network_and_says_so(
         assert _network_namespace(isolated.process.pid) != _network_namespace("self")
         for worker in psutil.Process(isolated.process.pid).children(recursive=True):
             assert _network_namespace(worker.pid) != _network_namespace("self")
-        # Clients still reach it through the socket it bound before leaving.
-        assert httpx.get(f"{isolated.url}/sparql", params={"query": SIMPLE}, timeout=30).status_code == 200
+        # Clients still reach it through the socket it bound before leaving (once its workers have started).
+        deadline = time.monotonic() + 60
+        while (answer := httpx.get(f"{isolated.url}/sparql", params={"query": SIMPLE}, timeout=30)).status_code == 503:
+            assert time.monotonic() < deadline, answer.text
+            time.sleep(0.5)
+        assert answer.status_code == 200, answer.text
