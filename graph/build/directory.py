@@ -166,7 +166,9 @@ def write_build(output: BuildOutput, settings: Settings) -> BuildResult:
         _point_current(settings.data_dir, directory)
     except OSError as error:
         where = error.filename or builds
-        raise BuildError([f"{where}: the build could not be written ({error.strerror or error}); nothing changed"]) from error
+        raise BuildError(
+            [f"{where}: the build could not be written ({error.strerror or error}); nothing changed"]
+        ) from error
     result = _read_build(directory)
     assert result is not None
     return result
