@@ -17,17 +17,21 @@ PORT ?= 8000
 
 .PHONY: browser-deps web-assets serve test build lint typecheck unit bench bench-full load fresh-install clean
 
+# setuptools says, as a warning, that an editable install finds the packages through an import hook: that is
+# information about how the install works, not a problem, so it is not shown.
+PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP_INSTALL) .
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PIP_INSTALL) '.[test]'
 	touch $(TEST_STAMP)
 
 $(BENCH_STAMP): $(TEST_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(PIP_INSTALL) '.[test,bench]'
 	touch $(BENCH_STAMP)
 
 # Copy what the pages and the API documentation load out of web/node_modules.
