@@ -77,6 +77,7 @@ lint: $(TEST_STAMP)
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy --strict examples
 
 unit: $(TEST_STAMP) $(WEB_TEST_STAMP) browser-deps
 	$(BIN)/python -m pytest
