@@ -11,7 +11,8 @@ VENDOR := api/static/vendor
 WEB_STAMP := $(VENDOR)/.installed
 # The test tools among the npm packages (axe-core, the Nu HTML Checker): only `make test` installs them.
 WEB_TEST_STAMP := web/node_modules/.installed-test
-NPM_CI := npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+NPM ?= npm
+NPM_CI := $(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -52,7 +53,7 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 	$(copy_vendor)
 
 web-assets:
-	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(WEB_STAMP); else \
+	@if command -v $(NPM) >/dev/null 2>&1; then $(MAKE) --no-print-directory $(WEB_STAMP); else \
 	  echo "npm is not installed: serving without the SPARQL editor, the pictures and /docs (the pages still read)"; fi
 
 $(WEB_TEST_STAMP): web/package.json web/package-lock.json
