@@ -52,9 +52,12 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 	cd web && $(NPM_CI) --omit=dev
 	$(copy_vendor)
 
+ifeq ($(shell command -v $(NPM) 2>/dev/null),)
 web-assets:
-	@if command -v $(NPM) >/dev/null 2>&1; then $(MAKE) --no-print-directory $(WEB_STAMP); else \
-	  echo "npm is not installed: serving without the SPARQL editor, the pictures and /docs (the pages still read)"; fi
+	@echo "npm is not installed: serving without the SPARQL editor, the pictures and /docs (the pages still read)"
+else
+web-assets: $(WEB_STAMP)
+endif
 
 $(WEB_TEST_STAMP): web/package.json web/package-lock.json
 	cd web && $(NPM_CI)
