@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import re
 import socket
 import sys
 from collections.abc import Sequence
@@ -19,18 +21,45 @@ from graph.ids import IdScheme
 from graph.settings import Settings, get_settings
 from graph.store.base import QuerySyntaxError, RemoteStoreError, StoreUnavailable
 from graph.store.connection import connect
-from graph.store.formats import CSV, JSON_LD, N_QUADS, N_TRIPLES, SPARQL_JSON, TRIG, TURTLE
+from graph.store.formats import (
+    CSV,
+    JSON_LD,
+    N_QUADS,
+    N_TRIPLES,
+    RDF_XML,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TRIG,
+    TSV,
+    TURTLE,
+)
 from graph.store.isolation import Isolation, leave_network
-from graph.store.reader import Limits, QueryForm, QueryRefused, dataset_of, read_query
+from graph.store.reader import Limits, QueryRefused, dataset_of, read_query
+from ontology.namespaces import PREFIXES  # the prefixes the editor declares too (graph.queries.PROLOGUE)
 
 EXPORT_FORMATS = {"turtle": TURTLE, "trig": TRIG, "nquads": N_QUADS, "ntriples": N_TRIPLES, "jsonld": JSON_LD}
+# Every result format the SPARQL endpoint speaks (api/negotiation.py), by a short name; `table` is for people.
+SOLUTION_FORMATS = {"json": SPARQL_JSON, "xml": SPARQL_XML, "csv": CSV, "tsv": TSV}
+GRAPH_FORMATS = {"turtle": TURTLE, "ntriples": N_TRIPLES, "jsonld": JSON_LD, "rdfxml": RDF_XML}
 QUESTIONS = ("flagships-for-target",)
+
+
+class UsageError(ValueError):
+    """A command asked for something it cannot do (a format that does not fit the query, a file it cannot read)."""
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = get_settings()
     if getattr(args, "store", None):
         settings = settings.model_copy(update={"store": Path(args.store)})
+    if getattr(args, "seeds", None):
+        seeds = Path(args.seeds).resolve()
+        if not (seeds / "curated").is_dir() or not (seeds / "documents" / "documents.csv").is_file():
+            raise UsageError(
+                f"{args.seeds}: not a seeds directory; it needs curated/, documents/documents.csv and reference/ "
+                "(like the seeds/ of the project)"
+            )
+        settings = settings.model_copy(update={"seeds_dir": seeds})
     return settings
 
 
@@ -57,7 +86,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         from graph.build.shapes import validate
 
         dataset = Dataset()
-        dataset.parse(args.file, format=args.format)
+        try:
+            dataset.parse(args.file, format=args.format)
+        except OSError as error:
+            raise UsageError(f"{args.file}: cannot read it ({error.strerror or error})") from error
+        except Exception as error:  # rdflib's parsers raise many kinds; each says where the file is wrong
+            raise UsageError(f"{args.file}: not valid {args.format} ({_one_line(str(error))})") from error
         problems = validate(dataset, id_scheme(settings))
         for problem in problems:
             print(f"shape violation: {problem}", file=sys.stderr)
@@ -75,30 +109,105 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    store = connect(settings)
-    sparql = args.sparql if args.sparql != "-" else sys.stdin.read()
-    read = read_query(sparql, Limits(settings.max_query_length, settings.max_query_depth))
-    dataset = dataset_of(read, None, store.graph_names())
-    if args.format == "table" and read.form == QueryForm.SELECT:
-        rows = json.loads(store.query(read, dataset, SPARQL_JSON).body)["results"]["bindings"]
-        _print_table(rows)
-        return 0
+    text = args.sparql if args.sparql != "-" else sys.stdin.read()
+    if not text.strip():
+        raise UsageError(
+            "the query is empty; write a SELECT, ASK, CONSTRUCT or DESCRIBE query (- reads standard input)"
+        )
+    prologue = _missing_prefixes(text)
+    limits = Limits(settings.max_query_length + len(prologue), settings.max_query_depth)
+    try:
+        read = read_query(prologue + text, limits)
+    except QueryRefused as error:  # its positions count from the start of the query as written
+        shifted = re.sub(r"(?<=\bline )\d+", lambda m: str(int(m.group(0)) - prologue.count("\n")), error.message)
+        shifted = re.sub(r"(?<=\bcharacter )\d+", lambda m: str(int(m.group(0)) - len(prologue)), shifted)
+        raise QueryRefused(error.reason, shifted) from error
     graph_form = read.form is not None and read.form.returns_graph
-    media = {"json": SPARQL_JSON, "csv": CSV, "table": TURTLE if graph_form else SPARQL_JSON}[args.format]
-    sys.stdout.buffer.write(store.query(read, dataset, media).body)
+    if args.format in SOLUTION_FORMATS and graph_form:
+        raise UsageError(
+            f"--format {args.format} is for SELECT and ASK results; a {read.form} query gives a graph: "
+            f"use --format {', '.join(GRAPH_FORMATS)} (table writes Turtle)"
+        )
+    if args.format in GRAPH_FORMATS and not graph_form:
+        raise UsageError(
+            f"--format {args.format} is for CONSTRUCT and DESCRIBE results; a {read.form or 'SELECT'} query gives "
+            f"a table: use --format table, {', '.join(SOLUTION_FORMATS)}"
+        )
+    store = connect(settings)
+    dataset = dataset_of(read, None, store.graph_names())
+    try:
+        if args.format == "table" and not graph_form:
+            _print_table(json.loads(store.query(read, dataset, SPARQL_JSON).body))
+            return 0
+        media = {**SOLUTION_FORMATS, **GRAPH_FORMATS}.get(args.format, TURTLE)
+        sys.stdout.buffer.write(store.query(read, dataset, media).body)
+    except QuerySyntaxError as error:
+        raise QuerySyntaxError(_syntax_message(str(error), text, prologue)) from error
     return 0
 
 
-def _print_table(rows: list[dict[str, dict[str, str]]]) -> None:
-    columns: list[str] = []
-    for row in rows:
-        columns.extend(c for c in row if c not in columns)
+def _missing_prefixes(text: str) -> str:
+    """PREFIX lines for the project's prefixes the query does not declare itself, all on one line."""
+    declared = {match.group(1) or "" for match in re.finditer(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:", text)}
+    missing = [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items() if name not in declared]
+    return " ".join(missing) + "\n" if missing else ""
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+_PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.-]*)?:[\w.-]*$")
+
+
+def _syntax_message(message: str, text: str, prologue: str) -> str:
+    """The parser's error as one line: where in the query as written, what it expected, and the text there."""
+    found = _POSITION.match(message.strip())
+    if found is None:
+        return _one_line(message)
+    line = int(found.group(1)) - prologue.count("\n")
+    column = int(found.group(2))
+    expected = found.group(3)
+    lines = text.splitlines() or [""]
+    source = lines[line - 1] if 1 <= line <= len(lines) else ""
+    where = f"line {line}, column {column}"
+    if "Prefix not found" in expected:  # the parser stops after the name: point at its start
+        name = _PREFIXED_NAME_END.search(source[: max(column - 1, 0)])
+        prefix = (name.group(1) or "") if name else ""
+        where = f"line {line}, column {name.start() + 1}" if name else where
+        return (
+            f"{where}: the prefix {prefix}: is not declared; add PREFIX {prefix}: <...> "
+            f"(known without declaring: {', '.join(PREFIXES)})"
+        )
+    # Oxigraph lists the characters it could have read as Rust ranges (left out: the words are what helps), the
+    # keywords it could have read, and messages of its own about the text just before the position.
+    items = re.sub(r"\[[^\]]*\]", "", expected).removeprefix("expected one of").removeprefix("expected").split(",")
+    words = [item.strip() for item in items if item.strip()]
+    messages = [word for word in words if " " in word]
+    keywords = [word for word in words if " " not in word]
+    if messages:
+        before = source[: max(column - 1, 0)].rstrip()[-30:]
+        return f"{where}: {'; '.join(messages)}" + (f", after {before!r}" if before else "")
+    shown = " or ".join(keywords[:8]) + (f" (or {len(keywords) - 8} more)" if len(keywords) > 8 else "")
+    wanted = f"expected {shown}" if keywords else "unexpected text"
+    near = source[max(column - 1, 0) :].strip()[:30]
+    return f"{where}: {wanted}" + (f", found {near!r}" if near else ", at the end of the line")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _print_table(results: dict[str, Any]) -> None:
+    """SELECT results as a text table, its columns in the query's order (ASK: true or false)."""
+    if "boolean" in results:
+        print("true" if results["boolean"] else "false")
+        return
+    columns: list[str] = results["head"]["vars"]
+    rows: list[dict[str, dict[str, str]]] = results["results"]["bindings"]
     cells: list[list[str]] = [[row.get(c, {}).get("value", "") for c in columns] for row in rows]
     widths = [min(60, max([len(c), *(len(r[i]) for r in cells)])) for i, c in enumerate(columns)]
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     print("  ".join("-" * w for w in widths))
     for cell_row in cells:
-        print("  ".join(v[:w].ljust(w) for v, w in zip(cell_row, widths, strict=True)))
+        print("  ".join(v[:w].ljust(w) for v, w in zip(cell_row, widths, strict=True)).rstrip())
     print(f"({len(rows)} rows)")
 
 
@@ -237,6 +346,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.security import header_deadline_protocol
 
     settings = _settings(args)
     update: dict[str, Any] = {}
@@ -256,7 +366,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     network = isolate(settings)
     if network is not Isolation.ISOLATED:
         print(f"ilokg: WARNING: {NETWORK_NOTES[network]}", file=sys.stderr)
-    config = uvicorn.Config(create_app(settings, network=network), log_level="info")
+    config = uvicorn.Config(
+        create_app(settings, network=network),
+        log_level="info",
+        http=header_deadline_protocol(settings.header_timeout_s),
+    )
     uvicorn.Server(config).run(sockets=[listener])
     return 0
 
@@ -283,12 +397,15 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="ilokg", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
 
-    sub = commands.add_parser("build", help="build the graph from seeds/ and make it current")
+    seeds_help = "the seeds directory (documents/, curated/, reference/); default: the seeds the package carries"
+    sub = commands.add_parser("build", help="build the graph from the seeds and make it current")
+    sub.add_argument("--seeds", metavar="DIR", help=seeds_help)
     sub.set_defaults(run=cmd_build)
 
     sub = commands.add_parser("validate", help="check the seeds (no FILE) or an RDF file against the shapes")
     sub.add_argument("file", nargs="?", help="an RDF file to check against the SHACL shapes")
     sub.add_argument("--format", default="trig", help="RDF format of FILE for rdflib (trig, turtle, nquads, json-ld)")
+    sub.add_argument("--seeds", metavar="DIR", help=seeds_help)
     sub.set_defaults(run=cmd_validate)
 
     sub = commands.add_parser(
@@ -319,8 +436,16 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--store", help="on-disk Oxigraph store directory (default: in memory)")
         sub.set_defaults(run=run)
         if name == "query":
-            sub.add_argument("sparql", help="the query, or - to read it from standard input")
-            sub.add_argument("--format", choices=("table", "json", "csv"), default="table")
+            sub.add_argument(
+                "sparql", help=f"the query, or - to read it from standard input (prefixes known: {', '.join(PREFIXES)})"
+            )
+            sub.add_argument(
+                "--format",
+                choices=("table", *SOLUTION_FORMATS, *GRAPH_FORMATS),
+                default="table",
+                help="table (Turtle for CONSTRUCT and DESCRIBE); SELECT and ASK: "
+                f"{', '.join(SOLUTION_FORMATS)}; CONSTRUCT and DESCRIBE: {', '.join(GRAPH_FORMATS)}",
+            )
         elif name == "export":
             sub.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="turtle")
             sub.add_argument("-o", "--output", help="file to write (default: standard output)")
@@ -331,6 +456,7 @@ def parser() -> argparse.ArgumentParser:
         elif name == "serve":
             sub.add_argument("--host", help="address to listen on (default 127.0.0.1)")
             sub.add_argument("--port", type=int, help="port to listen on (default 8000)")
+            sub.add_argument("--seeds", metavar="DIR", help=seeds_help + " (read when there is no build yet)")
         elif name == "load":
             sub.add_argument(
                 "--to", metavar="URL", help="the server's SPARQL query endpoint (default: ILOKG_SPARQL_QUERY_URL)"
@@ -348,9 +474,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
         return code
+    except BrokenPipeError:
+        # The reader of the output went away (`ilokg export | head`): stop without a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except BuildError as error:
         print(f"ilokg: {error}", file=sys.stderr)
-        print("the last good build is still current", file=sys.stderr)
+        last = current_build(get_settings().data_dir)
+        print(f"the last good build is still current ({last.build_id})" if last else "no build yet", file=sys.stderr)
         return 1
     except QueryRefused as error:
         print(f"ilokg: {error.message}", file=sys.stderr)
@@ -365,6 +496,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ilokg: {error.args[0] if error.args else error}", file=sys.stderr)
         return 2
     except InputError as error:
+        print(f"ilokg: {error}", file=sys.stderr)
+        return 2
+    except UsageError as error:
         print(f"ilokg: {error}", file=sys.stderr)
         return 2
 

@@ -1,18 +1,25 @@
-"""What makes the service safe to expose at the HTTP level: limits, CORS and security headers.
+"""What makes the service safe to expose at the HTTP level: limits, CORS, security headers and slow clients.
 
 - A request body over `max_body_bytes` is refused (413) before it is read.
-- CORS lets any origin read with GET/HEAD, without credentials (the data is public and read-only).
+- CORS lets any origin read with GET/HEAD, without credentials (the data is public and read-only); a request
+  with another method from another origin (a form POST) gets no Access-Control-Allow-Origin, so a page of
+  another site cannot read its answer.
 - HTML pages carry a Content-Security-Policy naming no remote origin, and the usual hardening headers.
+- A client that does not send its request line and headers within `header_timeout_s` is disconnected, so slow
+  clients cannot hold connections open (uvicorn has no such deadline of its own).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.problems import Problem, problem_response
 from graph.settings import Settings
@@ -58,7 +65,7 @@ def install_security(app: FastAPI, settings: Settings) -> None:
         return response
 
     app.add_middleware(
-        CORSMiddleware,
+        ReadOnlyCORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD"],
         allow_headers=["Accept", "Accept-Language", "Content-Language"],
@@ -66,3 +73,63 @@ def install_security(app: FastAPI, settings: Settings) -> None:
         expose_headers=["Result-Truncated", "Retry-After", "Link"],
         max_age=3600,
     )
+
+
+CROSS_ORIGIN_METHODS = ("GET", "HEAD")
+
+
+class ReadOnlyCORSMiddleware(CORSMiddleware):
+    """CORS for reading only: Starlette's middleware adds Access-Control-Allow-Origin to a simple request of any
+    method; here a cross-origin request that is not GET or HEAD (or a preflight) passes without it."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in (*CROSS_ORIGIN_METHODS, "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def header_deadline_protocol(seconds: float) -> type[H11Protocol]:
+    """uvicorn's HTTP/1.1 protocol, closing a connection whose request line and headers are not all in within
+    `seconds` of the connection opening (or of the last response on it)."""
+
+    class HeaderDeadlineProtocol(H11Protocol):
+        _deadline: asyncio.TimerHandle | None = None
+        _awaiting: object = None  # the request cycle that was current when the wait for headers began
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.cycle is not self._awaiting:  # the headers of a new request are all in
+                self._disarm()
+
+        def on_response_complete(self) -> None:
+            self._arm()  # before: the protocol may start the next request from data it already holds
+            super().on_response_complete()
+            if self.cycle is not self._awaiting:
+                self._disarm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._awaiting = self.cycle
+            self._deadline = self.loop.call_later(seconds, self._expire)
+
+        def _disarm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _expire(self) -> None:
+            self._deadline = None
+            if self.cycle is self._awaiting and not self.transport.is_closing():
+                log.info("closing a connection that sent no complete request headers within %s s", seconds)
+                self.transport.close()
+
+    return HeaderDeadlineProtocol

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,17 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The seeds travel with the package as graph/seeds (in a checkout, a link to seeds/), so an installed service
+# builds wherever it runs.
+SEEDS_DIR = (Path(__file__).resolve().parent / "seeds").resolve()
+
+
+def default_data_dir() -> Path:
+    """var/ of the checkout; for an installed package, the user's data directory (XDG), never site-packages."""
+    if (PROJECT_DIR / "pyproject.toml").is_file():
+        return PROJECT_DIR / "var"
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "ilokg"
 
 
 class Settings(BaseSettings):
@@ -21,9 +33,11 @@ class Settings(BaseSettings):
         "https://w3id.org/ilokg/id/",
         description="Base of every IRI the graph mints; the service answers for it under /id/.",
     )
-    seeds_dir: Path = Field(PROJECT_DIR / "seeds", description="Where documents/, curated/ and reference/ are.")
+    seeds_dir: Path = Field(SEEDS_DIR, description="Where documents/, curated/ and reference/ are.")
     data_dir: Path = Field(
-        PROJECT_DIR / "var", description="Where builds are written; 'current' names the last good one."
+        default_factory=default_data_dir,
+        description="Where builds are written; 'current' names the last good one (var/ of a checkout, else "
+        "$XDG_DATA_HOME/ilokg).",
     )
     store: Path | None = Field(None, description="On-disk Oxigraph store directory; in memory when unset.")
     host: str = Field("127.0.0.1", description="Address the HTTP service listens on.")
@@ -34,6 +48,9 @@ class Settings(BaseSettings):
         32, gt=0, description="Deepest nesting of groups, brackets and parentheses a SPARQL query may have."
     )
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted, in bytes.")
+    header_timeout_s: float = Field(
+        10.0, gt=0, description="Longest time a client may take to send a request's line and headers, in seconds."
+    )
     max_result_rows: int = Field(10_000, gt=0, description="Most rows (or triples) a query result returns.")
     max_concurrent_queries: int = Field(
         32, gt=0, description="SPARQL queries admitted at once (running, or waiting for a worker); more get 503."

@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 _SPACE = re.compile(r"\s+")
+# The shortest quote that identifies its statement (seeds/curated/README.md, "Quotes"): the shortest names and
+# codes the documents state links with have four characters (Peru, DFID, 5.1.); shorter text, such as `(`, `the`
+# or `ILO`, is found on hundreds of lines, so finding it on the stated line proves nothing. A shorter quote is
+# accepted only as the whole text of its line (a heading, a table cell): then nothing else on the line is meant.
+MIN_QUOTE_CHARS = 4
 # How far past its first line a quote may run (table cells spread over many lines).
 _MAX_LINES_SPANNED = 60
 
@@ -58,6 +63,10 @@ class SourceText:
 
     def line_count(self) -> int:
         return len(self.lines)
+
+    def is_whole_line(self, quote: str, line: int) -> bool:
+        """Whether `quote` is all the text of line `line` (white space folded)."""
+        return 1 <= line <= len(self.lines) and fold_space(self.lines[line - 1]) == fold_space(quote)
 
     def find(self, quote: str, line: int) -> str | None:
         """None when `quote` starts on `line`; otherwise what is wrong, in words a curator can act on."""

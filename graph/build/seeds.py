@@ -19,15 +19,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.build.curated import CuratedError, Row, read_curated
 from graph.build.derive import Derivation, Statement, derive
-from graph.build.evidence import SourceText, fold_space
+from graph.build.evidence import MIN_QUOTE_CHARS, SourceText, fold_space
 from graph.build.reference import ReferenceData, read_reference, read_sdg_indicator_iris
 from graph.build.shapes import Violation, violations
+from graph.build.shapes import name as shape_name
 from graph.ids import INSTRUMENT_PATTERN, REGIONS, IdError, IdScheme, Resolved
 from graph.settings import Settings
 from ontology.namespaces import (
@@ -181,6 +183,7 @@ class _Builder:
         self.pref_texts: dict[URIRef, str] = {}  # entity -> its curated prefLabel text
         self.other_names: list[tuple[URIRef, str, str, str]] = []  # (entity, link, text, where)
         self.keys_seen: dict[str, str] = {}
+        self.rows_left_out = False  # curated rows that could not be read (their problems are reported)
         self.rows_seen: dict[tuple[str, ...], str] = {}
 
     def graph(self, iri: URIRef) -> Graph:
@@ -261,11 +264,38 @@ class _Builder:
         except CuratedError as error:
             self.problems.append(str(error))
             return None
+        short = self.short_quote(row, line)
+        if short:
+            self.problems.append(f"{row.where}: {short}")
+            return None
         problem = self.documents[key].find(row["quote"], line)
         if problem:
             self.problems.append(f"{row.where}: {problem}")
             return None
         return key, line
+
+    def short_quote(self, row: Row, line: int) -> str | None:
+        """What is wrong when the row's quote is too short to identify its statement (MIN_QUOTE_CHARS), else None."""
+        quote = fold_space(row["quote"])
+        if not quote or len(quote) >= MIN_QUOTE_CHARS:
+            return None  # an empty quote, and whether a long one is there, are the document's check
+        whole = self.documents[row["document"]].is_whole_line(quote, line)
+        if row.folder == "indicator-values":
+            # A table cell is quoted as it stands: the whole line, and the number or the text the row records.
+            if whole and quote in (row["amount"], fold_space(row["value_text"])):
+                return None
+            return (
+                f"quote {quote!r} is too short to identify a value: quote at least {MIN_QUOTE_CHARS} characters, "
+                "or a table cell whole: its line must hold nothing else and the quote must be the row's amount "
+                "or value_text"
+            )
+        if whole and any(character.isalnum() for character in quote):
+            return None
+        return (
+            f"quote {quote!r} is too short to identify what line {line} states: quote at least {MIN_QUOTE_CHARS} "
+            "characters (the words that state it), or the whole line where it holds nothing else (a heading, "
+            "a table cell)"
+        )
 
     def state(self, subject: URIRef, predicate: URIRef, obj: Node, key: str, line: int, row: Row) -> None:
         """Add a stated triple to its document's graph, with the evidence that states it."""
@@ -544,6 +574,7 @@ class _Builder:
                 self.problems.append(
                     f"{where}: unknown id {short_id!r}: no curated file gives it a prefLabel "
                     "and the reference data does not hold it; add a prefLabel row or correct the id"
+                    + (" (or fix a row left out above: it may be the prefLabel)" if self.rows_left_out else "")
                 )
 
     def add_ontology(self) -> None:
@@ -571,11 +602,24 @@ class _Builder:
 
 def build_dataset(settings: Settings) -> BuildOutput:
     """Read the seeds, check them, derive, validate; BuildError lists every problem found."""
-    builder = _Builder(settings)
     try:
-        rows = read_curated(settings.seeds_dir / "curated", settings.seeds_dir)
-    except CuratedError as error:
-        raise BuildError([str(error)]) from error
+        return _checked_dataset(settings)
+    except OSError as error:  # a seeds file that cannot be read (missing, unreadable): which one, not a traceback
+        path = Path(error.filename) if error.filename else settings.seeds_dir
+        where = path.relative_to(settings.seeds_dir) if path.is_relative_to(settings.seeds_dir) else path
+        raise BuildError(
+            [f"{where}: cannot read it ({error.strerror or error}); the seeds directory is {settings.seeds_dir}"]
+        ) from error
+
+
+def _checked_dataset(settings: Settings) -> BuildOutput:
+    builder = _Builder(settings)
+    # Malformed rows are reported and left out; the other rows are still checked, so one run says everything.
+    left_out: list[CuratedError] = []
+    rows = read_curated(settings.seeds_dir / "curated", settings.seeds_dir, left_out)
+    builder.problems.extend(str(problem) for problem in left_out)
+    builder.rows_left_out = bool(left_out)
+    files_left_out = [problem.where.partition(":")[0] for problem in left_out if problem.whole_file]
     builder.read_documents()
     reference = read_reference(settings.seeds_dir, builder.ids)
     builder.add_reference(reference)
@@ -586,7 +630,14 @@ def build_dataset(settings: Settings) -> BuildOutput:
     }
     for row in rows:
         handlers[row.folder](row)
-    builder.check_known()
+    if files_left_out:
+        # The names a left-out file gives are unknown, so every id it names would be reported as unknown.
+        builder.problems.append(
+            f"ids were not checked for a prefLabel: {', '.join(files_left_out)} could not be read; fix "
+            "the problems above and build again"
+        )
+    else:
+        builder.check_known()
     builder.check_names()
     builder.add_identity()
     if builder.problems:
@@ -596,23 +647,32 @@ def build_dataset(settings: Settings) -> BuildOutput:
     builder.add_derivations(derivations)
     found = violations(builder.dataset, builder.ids)
     if found:
-        raise BuildError([_locate(violation, builder.statements) for violation in found])
+        raise BuildError([_locate(violation, builder.statements, builder.ids) for violation in found])
     counts = {str(g.identifier): len(g) for g in builder.dataset.graphs() if len(g)}
     return BuildOutput(builder.dataset, builder.statements, derivations, counts)
 
 
-def _locate(violation: Violation, statements: list[Statement]) -> str:
-    """A shape violation as `file:line: shape violation: ...`, naming the curated rows that state the link."""
-    rows = sorted(
-        {
-            statement.where
-            for statement in statements
-            if statement.where
-            and statement.triple[1] == violation.path
-            and (statement.triple[2] if violation.inverse else statement.triple[0]) == violation.focus
-        }
-    )
+def _locate(violation: Violation, statements: list[Statement], ids: IdScheme) -> str:
+    """A shape violation as `file:line: shape violation: ...`, naming the curated row that states the offending
+    value, or, where the shape counts values (one outcome per output), each row that states one."""
+    stating = [
+        statement
+        for statement in statements
+        if statement.where
+        and statement.triple[1] == violation.path
+        and (statement.triple[2] if violation.inverse else statement.triple[0]) == violation.focus
+    ]
+    if violation.value is not None:
+        exact = [s for s in stating if (s.triple[0] if violation.inverse else s.triple[2]) == violation.value]
+        stating = exact or stating
+    rows = sorted({statement.where for statement in stating if statement.where})
     text = f"shape violation: {violation.text}"
+    if violation.value is None and len(stating) > 1:
+        values = sorted(
+            {(shape_name(s.triple[0] if violation.inverse else s.triple[2], ids), str(s.where)) for s in stating}
+        )
+        text += " (stated: " + ", ".join(f"{value} at {where}" for value, where in values) + ")"
+        return f"{rows[0]}: {text}"
     if not rows:
         return text
     return f"{rows[0]}: {text}" + (f" (also stated at {', '.join(rows[1:])})" if len(rows) > 1 else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.ids import IdScheme
@@ -13,11 +13,13 @@ from ontology.namespaces import PREFIXES, SH, SHAPES_FILE
 
 @dataclass(frozen=True)
 class Violation:
-    """One SHACL violation: the focus node, the property path (None when it is not a plain IRI), what is wrong."""
+    """One SHACL violation: the focus node, the property path (None when it is not a plain IRI), the offending
+    value (None when the shape counts values rather than judging one), and what is wrong in words."""
 
     focus: Node | None
     path: URIRef | None
     inverse: bool
+    value: Node | None
     text: str
 
 
@@ -46,10 +48,14 @@ def violations(dataset: Dataset | Graph, ids: IdScheme | None = None) -> list[Vi
         path = report.value(result, SH.resultPath)
         inverse_of = report.value(path, SH.inversePath) if isinstance(path, BNode) else None
         message = report.value(result, SH.resultMessage)
-        shown_path = f"^{_name(inverse_of, ids)}" if inverse_of is not None else _name(path, ids)
-        text = f"{_name(focus, ids)} {shown_path}: {message}"
+        value = report.value(result, SH.value)
+        shown_path = f"^{name(inverse_of, ids)}" if inverse_of is not None else name(path, ids)
+        shown_value = f" {name(value, ids)}" if value is not None and value != focus else ""
+        text = f"{name(focus, ids)} {shown_path}{shown_value}: {message}"
         plain = inverse_of if inverse_of is not None else path
-        found[text] = Violation(focus, plain if isinstance(plain, URIRef) else None, inverse_of is not None, text)
+        found[text] = Violation(
+            focus, plain if isinstance(plain, URIRef) else None, inverse_of is not None, value, text
+        )
     return [found[text] for text in sorted(found)]
 
 
@@ -58,9 +64,13 @@ def validate(dataset: Dataset | Graph, ids: IdScheme | None = None) -> list[str]
     return [violation.text for violation in violations(dataset, ids)]
 
 
-def _name(node: Node | None, ids: IdScheme | None) -> str:
+def name(node: Node | None, ids: IdScheme | None = None) -> str:
+    """A node as a person reads it: a short id, a prefixed name, <iri>, or a literal in quotes."""
     if node is None:
         return "-"
+    if isinstance(node, Literal):
+        suffix = f"@{node.language}" if node.language else (f"^^{name(node.datatype, None)}" if node.datatype else "")
+        return f'"{node}"{suffix}'
     text = str(node)
     if ids is not None:
         short = ids.short_id(text)

@@ -6,6 +6,7 @@ command line and the HTTP service print the same thing.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,6 +18,8 @@ from graph.store.formats import Binding, binding_value
 from ontology.namespaces import ILOKG, SDG_BASE, SDGO
 
 MAX_PREMISE_DEPTH = 8
+
+_TARGET_SHAPE = re.compile(r"\d+\.(?:\d+|[a-z])")  # goal.number or goal.letter, as the UN writes targets
 
 
 class UnknownResource(LookupError):
@@ -105,14 +108,19 @@ class Questions:
     def resolve_target(self, code: str) -> str:
         """The IRI of SDG target `code` (8.7), or UnknownResource."""
         text = code.strip().removeprefix("sdg:")
+        # A code written like a target (99.9, 8.99) is well formed: it is simply not in the framework.
+        absent = f"there is no SDG target {text}; the SDG framework has targets 1.1 to 17.19"
+        malformed = (
+            absent if _TARGET_SHAPE.fullmatch(text) else f"{code!r} is not an SDG target code; write it like 8.7 or 1.a"
+        )
         try:
             resolved = self.ids.resolve("sdg:" + text)
         except IdError as error:
-            raise UnknownResource(f"{code!r} is not an SDG target code; write it like 8.7 or 1.a") from error
+            raise UnknownResource(malformed) from error
         if not str(resolved.iri).startswith(SDG_BASE) or text.count(".") != 1:
-            raise UnknownResource(f"{code!r} is not an SDG target code; write it like 8.7 or 1.a")
+            raise UnknownResource(malformed)
         if not self.store.select(queries.is_of_class(terms.iri(str(resolved.iri)), terms.iri(str(SDGO.Target)))):
-            raise UnknownResource(f"there is no SDG target {text}; the SDG framework has targets 1.1 to 17.19")
+            raise UnknownResource(absent)
         return str(resolved.iri)
 
     # ------------------------------------------------------------ evidence and derivations

@@ -1,0 +1,31 @@
+"""Which flagship programmes serve SDG target 8.7? Asked of the JSON API with httpx: the flagships the documents
+state, each with the document, line and quote, then those reached only by a rule, with the rule's name.
+
+    python examples/json_api.py [TARGET]
+
+The service must be running (`make serve`); ILOKG_URL points at another one (default http://127.0.0.1:8000).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import httpx
+
+SERVICE = os.environ.get("ILOKG_URL", "http://127.0.0.1:8000")
+target = sys.argv[1] if len(sys.argv) > 1 else "8.7"
+
+response = httpx.get(f"{SERVICE}/sdg/targets/{target}/flagships", timeout=30)
+if response.status_code != 200:  # errors are RFC 9457 problems: `detail` says what to change
+    sys.exit(f"{response.status_code}: {response.json()['detail']}")
+answer = response.json()
+
+print(f"SDG target {answer['target']['id']}: {answer['target']['label']}")
+for item in answer["stated"]:
+    print(f"stated: {item['flagship']['label']} [{item['flagship']['id']}]")
+    for evidence in item["evidence"]:
+        print(f"  {evidence['document']['id']} line {evidence['line']}: \u201c{evidence['quote']}\u201d")
+for item in answer["derived_only"]:
+    rules = sorted({derivation["rule"]["label"] for derivation in item["derivations"]})
+    print(f"derived only: {item['flagship']['label']} [{item['flagship']['id']}], by rule: {'; '.join(rules)}")
