@@ -324,10 +324,14 @@ def test_a_short_quote_is_accepted_as_its_whole_line_with_a_letter_or_digit(scra
     bullet = next(n for n, text in enumerate(report, 1) if text.strip() == "\u25a0")
     links = curated(scratch_build, "links/brochure-2020.csv")
     row = f"flagship:jobs-for-peace-resilience,acronym,JPR,brochure-2020,{heading},JPR,"
-    with edited(links, append_row(row)):
-        output = build_dataset(scratch_build.settings)  # checks only: the current build stays as it is
+    if row in links.read_text(encoding="utf-8"):  # the curators quote the heading already
+        output = build_dataset(scratch_build.settings)
+    else:
+        with edited(links, append_row(row)):
+            output = build_dataset(scratch_build.settings)  # checks only: the current build stays as it is
+    lines = {int(line) for _, _, line, _ in output.dataset.quads((None, ILOKG.line, None, None))}
     quotes = {str(quote) for _, _, quote, _ in output.dataset.quads((None, ILOKG.quote, None, None))}
-    assert "JPR" in quotes
+    assert "JPR" in quotes and heading in lines
     path = curated(scratch_build, "links/gb325-pol7.csv")
     with edited(path, append_row(f"flagship:better-work,servesGoal,sdg:5,gb325-pol7,{bullet},\u25a0,")):
         error = failed_build(scratch_build)
