@@ -51,6 +51,7 @@ def strongest(strengths: Iterable[str]) -> str | None:
 # Words for the standard vocabularies' links (the ontology labels its own).
 _WORDS = {str(SKOS.broader): "belongs to", str(SKOS.prefLabel): "is named"}
 
+
 @dataclass(frozen=True)
 class Step:
     """One stated link of a chain (or the link itself, when stated), with where a document states it."""
