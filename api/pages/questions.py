@@ -50,14 +50,21 @@ assert set(STRENGTH_CHOICES) == set(STRENGTH_FILTERS)
 # ---------------------------------------------------------------- pages
 
 
-def _sections(answer: Answer) -> list[tuple[str | None, list[dict[str, Any]]]]:
-    """The rows in the page's groups (the `section` column), in the order of the rows."""
-    groups: list[tuple[str | None, list[dict[str, Any]]]] = []
+def row_key(answer: Answer, row: dict[str, Any]) -> str:
+    """What names a row: the id of its first thing (as the CSV's first id column gives it)."""
+    column = next((c for c in answer.columns if c.kind == "ref"), None)
+    ref = row.get(column.key) if column else None
+    return (ref.id or ref.iri) if ref is not None else ""
+
+
+def _sections(answer: Answer) -> list[tuple[str | None, list[tuple[dict[str, Any], str]]]]:
+    """The rows in the page's groups (the `section` column), in the order of the rows, each with its key."""
+    groups: list[tuple[str | None, list[tuple[dict[str, Any], str]]]] = []
     for row in answer.rows:
         section = row.get("section")
         if not groups or groups[-1][0] != section:
             groups.append((section, []))
-        groups[-1][1].append(row)
+        groups[-1][1].append((row, row_key(answer, row)))
     return groups
 
 
