@@ -151,7 +151,8 @@ def render_ask(request: Request, graph: LoadedGraph, text: str) -> HTMLResponse:
 
 # ---------------------------------------------------------------- routes
 
-_CONTENT = body_content([JSON, CSV, HTML])
+# The JSON entry comes from each route's response model; the other formats are text.
+_CONTENT = body_content([CSV, HTML])
 StrengthQuery = Annotated[
     str,
     Query(description="Keep rows of one strength: any, serves (stated or range), stated, range or chain"),
@@ -213,7 +214,7 @@ def _add_question_route(question: Question) -> None:
     "/questions",
     summary="The named questions: what each asks, its parameters and examples",
     response_model=list[QuestionModel],
-    responses={**problem_doc(400, 406), 200: {"description": "The questions", "content": body_content([JSON, HTML])}},
+    responses={**problem_doc(400, 406), 200: {"description": "The questions", "content": body_content([HTML])}},
 )
 async def list_questions(request: Request, graph: GraphDep, format: FormatQuery = None) -> Response:
     chosen = media_type(request, format)
@@ -232,7 +233,7 @@ for _question in QUESTIONS:
     "/ask",
     summary="A question in plain words, read as a named question",
     response_model=AskModel,
-    responses={**problem_doc(400, 406), 200: {"description": "The reading", "content": body_content([JSON, HTML])}},
+    responses={**problem_doc(400, 406), 200: {"description": "The reading", "content": body_content([HTML])}},
 )
 async def ask(
     request: Request,
