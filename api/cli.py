@@ -115,11 +115,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     """A named question (`ask NAME ARGS`, each argument positional or name=value), or one in plain words."""
     from graph.read.asking import Asker
-    from graph.read.catalogue import Catalogue
+    from graph.read.named import named_questions
     from graph.read.questions import Questions
 
     settings = _settings(args)
-    catalogue = Catalogue(Questions(connect(settings), id_scheme(settings)))
+    catalogue = named_questions(Questions(connect(settings), id_scheme(settings)))
     words: list[str] = args.words
     if not words:
         print(

@@ -30,7 +30,8 @@ from api.routes.catalogue import (
 from api.routes.dependencies import LoadedGraph, cached_answer, get_graph
 from api.routes.models import AskModel, QuestionModel, answer_model
 from graph.read.asking import Asker, QuestionTextError
-from graph.read.catalogue import QUESTIONS, Answer, ArgumentError, Catalogue, Question
+from graph.read.catalogue import Answer, ArgumentError, Question
+from graph.read.named import QUESTIONS, named_questions
 from graph.read.questions import UnknownResource
 from graph.read.strength import STRENGTH_FILTERS, STRENGTH_LABELS
 from graph.store.formats import CSV
@@ -93,7 +94,7 @@ def render_question(
     if not arguments and question.params:
         return render(request, graph, "question.html", context)
     try:
-        answer = Catalogue(graph.questions).answer(question.name, arguments, strength)
+        answer = named_questions(graph.questions).answer(question.name, arguments, strength)
     except (ArgumentError, UnknownResource, Problem) as error:
         found = problem_for(error, request)
         context["error"] = found.detail
@@ -123,7 +124,7 @@ def render_ask(request: Request, graph: LoadedGraph, text: str) -> HTMLResponse:
     if not text.strip():
         return render(request, graph, "ask.html", {"q": text, "understanding": None, "error": None, "hits": []})
     try:
-        understanding = Asker(Catalogue(graph.questions)).understand(text)
+        understanding = Asker(named_questions(graph.questions)).understand(text)
     except QuestionTextError as error:
         failed: dict[str, Any] = {"q": text, "understanding": None, "error": str(error), "hits": []}
         return render(request, graph, "ask.html", failed, status_code=400)
@@ -170,7 +171,7 @@ def _add_question_route(question: Question) -> None:
         chosen = media_type(request, format)
         if chosen == HTML:
             return await run_in_threadpool(render_question, request, graph, question, arguments, strength)
-        catalogue = Catalogue(graph.questions)
+        catalogue = named_questions(graph.questions)
         if chosen == CSV:
             answer = await run_in_threadpool(catalogue.answer, question.name, arguments, strength)
             return Response(
@@ -246,7 +247,7 @@ async def ask(
         return await run_in_threadpool(render_ask, request, graph, q)
     if chosen == CSV:
         raise Problem(406, "not-acceptable", "a reading is HTML or JSON", available=[HTML, JSON])
-    understanding = await run_in_threadpool(Asker(Catalogue(graph.questions)).understand, q)
+    understanding = await run_in_threadpool(Asker(named_questions(graph.questions)).understand, q)
     return await cached_answer(request, graph, AskModel, lambda: ask_data(graph, understanding))
 
 

@@ -20,8 +20,8 @@ from api.problems import Problem
 from api.routes.dependencies import LoadedGraph
 from api.routes.models import answer_model
 from graph.read.asking import Reading, Understanding
-from graph.read.catalogue import QUESTIONS, Answer, Catalogue, Column
-from graph.read.overview import SearchTextError
+from graph.read.catalogue import Answer, Column
+from graph.read.named import QUESTIONS, named_questions
 from graph.read.questions import Ref
 from graph.read.strength import Step
 from graph.store.formats import CSV
@@ -190,7 +190,7 @@ def ask_data(graph: LoadedGraph, understanding: Understanding) -> dict[str, Any]
     best = understanding.best
     answer: dict[str, Any] | None = None
     if understanding.sure and best is not None:
-        found = Catalogue(graph.questions).answer(best.question.name, best.arguments, best.strength)
+        found = named_questions(graph.questions).answer(best.question.name, best.arguments, best.strength)
         answer = (
             answer_model(found.question)
             .model_validate(answer_data(found), from_attributes=True)
@@ -209,6 +209,6 @@ def ask_data(graph: LoadedGraph, understanding: Understanding) -> dict[str, Any]
 def search_hits(graph: LoadedGraph, text: str) -> list[dict[str, Any]]:
     try:
         hits = graph.overview.search(text, limit=MAX_SEARCH_HITS)
-    except SearchTextError:
+    except ValueError:  # a text the search cannot take (too long): no hits, the readings still stand
         return []
     return [{"ref": hit.ref, "kind": hit.kind, "matched": hit.matched} for hit in hits]

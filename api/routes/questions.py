@@ -25,7 +25,7 @@ from api.routes.models import (
     ResultModel,
     SdgModel,
 )
-from graph.read.catalogue import Catalogue
+from graph.read.named import named_questions
 from graph.read.resources import IN, NAME_PREDICATES, OUT, Link, ResourceDescription
 from ontology.namespaces import ILOKG, RDF, SDGO, SKOS
 
@@ -355,7 +355,7 @@ def _get_result(
 def _values(graph: LoadedGraph, iri: str, view: _View) -> list[IndicatorValueModel]:
     """The targets and results of an indicator: the region by name, the amount, the cell as printed, the quote."""
     view.skip(ILOKG.indicatorValue)
-    return [IndicatorValueModel.model_validate(v) for v in Catalogue(graph.questions).indicator_values(iri)]
+    return [IndicatorValueModel.model_validate(v) for v in named_questions(graph.questions).indicator_values(iri)]
 
 
 # ---------------------------------------------------------------- SDG

@@ -99,7 +99,7 @@ def reading_of(client: httpx.Client, text: str) -> dict[str, Any]:
 
 
 def test_there_are_at_least_25_phrasings_covering_every_question() -> None:
-    from graph.read.catalogue import QUESTIONS
+    from graph.read.named import QUESTIONS
 
     assert len(PHRASINGS) >= 25
     assert {question for _, question, _, _ in PHRASINGS} == {q.name for q in QUESTIONS}

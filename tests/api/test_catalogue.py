@@ -14,7 +14,7 @@ import httpx
 import jsonschema_rs
 import pytest
 
-from graph.read.catalogue import QUESTIONS
+from graph.read.named import QUESTIONS
 from tests.documents import between, find, line_of, text
 
 JSON = {"Accept": "application/json"}
