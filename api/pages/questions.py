@@ -161,6 +161,12 @@ StrengthQuery = Annotated[
 FormatQuery = Annotated[str | None, Query(description="html, json or csv (overrides Accept)")]
 
 
+def _varies(response: Response) -> Response:
+    """One address, several formats by Accept: caches must keep them apart."""
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 def _add_question_route(question: Question) -> None:
     model = answer_model(question)
 
@@ -170,7 +176,7 @@ def _add_question_route(question: Question) -> None:
         arguments = {name: value for name, value in values.items() if value is not None}
         chosen = media_type(request, format)
         if chosen == HTML:
-            return await run_in_threadpool(render_question, request, graph, question, arguments, strength)
+            return _varies(await run_in_threadpool(render_question, request, graph, question, arguments, strength))
         catalogue = named_questions(graph.questions)
         if chosen == CSV:
             answer = await run_in_threadpool(catalogue.answer, question.name, arguments, strength)
@@ -179,8 +185,10 @@ def _add_question_route(question: Question) -> None:
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": f'attachment; filename="{question.name}.csv"', "Vary": "Accept"},
             )
-        return await cached_answer(
-            request, graph, model, lambda: answer_data(catalogue.answer(question.name, arguments, strength))
+        return _varies(
+            await cached_answer(
+                request, graph, model, lambda: answer_data(catalogue.answer(question.name, arguments, strength))
+            )
         )
 
     keyword = inspect.Parameter.KEYWORD_ONLY
@@ -220,10 +228,10 @@ def _add_question_route(question: Question) -> None:
 async def list_questions(request: Request, graph: GraphDep, format: FormatQuery = None) -> Response:
     chosen = media_type(request, format)
     if chosen == HTML:
-        return render_index(request, graph, questions_data())
+        return _varies(render_index(request, graph, questions_data()))
     if chosen == CSV:
         raise Problem(406, "not-acceptable", "the list of questions is HTML or JSON", available=[HTML, JSON])
-    return await cached_answer(request, graph, list[QuestionModel], questions_data)
+    return _varies(await cached_answer(request, graph, list[QuestionModel], questions_data))
 
 
 for _question in QUESTIONS:
@@ -244,11 +252,11 @@ async def ask(
 ) -> Response:
     chosen = media_type(request, format)
     if chosen == HTML:
-        return await run_in_threadpool(render_ask, request, graph, q)
+        return _varies(await run_in_threadpool(render_ask, request, graph, q))
     if chosen == CSV:
         raise Problem(406, "not-acceptable", "a reading is HTML or JSON", available=[HTML, JSON])
     understanding = await run_in_threadpool(Asker(named_questions(graph.questions)).understand, q)
-    return await cached_answer(request, graph, AskModel, lambda: ask_data(graph, understanding))
+    return _varies(await cached_answer(request, graph, AskModel, lambda: ask_data(graph, understanding)))
 
 
 __all__ = ["question_url", "render_ask", "render_index", "render_question", "router"]
