@@ -18,6 +18,8 @@ from graph.build.propose.document import InputError
 from graph.build.reference import read_sdg_indicator_iris
 from graph.build.seeds import BuildError, build_dataset
 from graph.ids import IdScheme
+from graph.read.asking import QuestionTextError
+from graph.read.catalogue import Answer, ArgumentError
 from graph.settings import Settings, get_settings
 from graph.store.base import QuerySyntaxError, RemoteStoreError, StoreUnavailable
 from graph.store.connection import connect
@@ -41,7 +43,6 @@ EXPORT_FORMATS = {"turtle": TURTLE, "trig": TRIG, "nquads": N_QUADS, "ntriples":
 # Every result format the SPARQL endpoint speaks (api/negotiation.py), by a short name; `table` is for people.
 SOLUTION_FORMATS = {"json": SPARQL_JSON, "xml": SPARQL_XML, "csv": CSV, "tsv": TSV}
 GRAPH_FORMATS = {"turtle": TURTLE, "ntriples": N_TRIPLES, "jsonld": JSON_LD, "rdfxml": RDF_XML}
-QUESTIONS = ("flagships-for-target",)
 
 
 class UsageError(ValueError):
@@ -224,48 +225,117 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    """A named question (`ask NAME ARGS`, each argument positional or name=value), or one in plain words."""
+    from graph.read.asking import Asker
+    from graph.read.named import named_questions
     from graph.read.questions import Questions
 
     settings = _settings(args)
-    store = connect(settings)
-    questions = Questions(store, id_scheme(settings))
-    answer = questions.flagships_for_target(args.argument)
-    if args.format == "json":
-        print(json.dumps(dataclasses.asdict(answer), indent=2, ensure_ascii=False))
+    catalogue = named_questions(Questions(connect(settings), id_scheme(settings)))
+    words: list[str] = args.words
+    if not words:
+        print(
+            'The named questions (ilokg ask NAME ARGS), or ask in plain words (ilokg ask "which flagships serve 8.7?"):'
+        )
+        for question in catalogue:
+            params = " ".join(p.name.upper() for p in question.params)
+            print(f"  {question.name} {params}".rstrip() + f"\n      {question.title}")
         return 0
-    target = answer.target
-    print(f"Flagships serving SDG target {target.id}: {target.label}\n")
-    print("Stated by the documents:" if answer.stated else "No document states a flagship for this target.")
-    for item in answer.stated:
-        print(f"  {item.flagship.label} ({item.flagship.id})")
-        for evidence in item.evidence:
-            print(f"    - {evidence.document.id} line {evidence.line}: \u201c{evidence.quote}\u201d")
-        for derivation in item.derivations:
-            print(f"    also derived: {derivation.rule.label}")
-    if answer.derived_only:
-        print("\nReached only by derivation:")
-    for item in answer.derived_only:
-        print(f"  {item.flagship.label} ({item.flagship.id})")
-        for derivation in item.derivations:
-            _print_derivation(derivation, "    ")
+    if words[0] in catalogue.registry:
+        question = catalogue.get(words[0])
+        names = [p.name for p in question.params]
+        arguments: dict[str, str] = {}
+        for word in words[1:]:
+            name, sep, value = word.partition("=")
+            if sep and name in names:
+                arguments[name] = value
+            elif len(arguments) < len(names):
+                arguments[next(n for n in names if n not in arguments)] = word
+            else:
+                raise ArgumentError(
+                    f"{question.name} takes {', '.join(names) or 'no arguments'}; {word!r} is one too many"
+                )
+        answer = catalogue.answer(question.name, arguments, args.strength)
+    else:
+        understanding = Asker(catalogue).understand(" ".join(words))
+        best = understanding.best
+        if not understanding.sure or best is None:
+            print(
+                "I am not sure how to read this. The closest readings:"
+                if understanding.readings
+                else "I could not read this as any question; `ilokg ask` lists them."
+            )
+            for reading in understanding.readings:
+                line = f"  ilokg ask {reading.question.name} " + " ".join(
+                    f"{k}={v}" for k, v in reading.arguments.items()
+                )
+                print(f"{line.rstrip()}\n      {reading.sentence()} ({reading.explanation()})")
+            return 1
+        # The reading goes where a person reads it: with the text, or apart from JSON and CSV on standard output.
+        print(
+            f"I read this as: {best.sentence()}\n  ({best.explanation()})\n",
+            file=sys.stdout if args.format == "text" else sys.stderr,
+        )
+        strength = best.strength if args.strength == "any" else args.strength
+        answer = catalogue.answer(best.question.name, best.arguments, strength)
+    _print_answer(answer, args.format, args.sparql)
     return 0
 
 
-def _print_derivation(derivation: Any, indent: str) -> None:
-    print(f"{indent}by rule \u201c{derivation.rule.label}\u201d from:")
-    for premise in derivation.premises:
-        link = premise.predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        subject = premise.subject.id or premise.subject.iri
-        obj = premise.object.id or premise.object.label
-        if premise.evidence:
-            evidence = premise.evidence
-            print(
-                f"{indent}  - {subject} {link} {obj}: {evidence.document.id} line {evidence.line}: "
-                f"\u201c{evidence.quote}\u201d"
-            )
-        elif premise.derivation:
-            print(f"{indent}  - {subject} {link} {obj}, itself derived")
-            _print_derivation(premise.derivation, indent + "    ")
+def _print_answer(answer: Answer, form: str, sparql: bool) -> None:
+    from api.routes.catalogue import answer_csv, answer_data
+    from api.routes.models import answer_model
+
+    if form == "json":
+        model = answer_model(answer.question).model_validate(answer_data(answer), from_attributes=True)
+        print(model.model_dump_json(indent=2, by_alias=True))
+        return
+    if form == "csv":
+        sys.stdout.write(answer_csv(answer))
+        return
+    print(answer.heading)
+    for name, ref in answer.things.items():
+        label = f": {ref.label}" if ref.label and ref.label != ref.id else ""
+        print(f"  ({name}: {ref.id or ref.iri}{label})")
+    if not answer.rows:
+        print("\nNothing in the graph answers this" + (" at this strength." if answer.strength != "any" else "."))
+    section: object = None
+    for row in answer.rows:
+        if row.get("section") != section:
+            section = row.get("section")
+            print(f"\n{section}" if section else "")
+        print("  " + _row_text(answer, row))
+        for step in row.get("evidence") or []:
+            where = f"{(step.evidence.document.id or '').removeprefix('document:')} line {step.evidence.line}"
+            link = ""
+            if row.get("strength") != "stated":
+                end = step.object.id if step.object else step.value
+                link = f"{step.subject.id or step.subject.label} {step.predicate.label} {end}: "
+            print(f"    - {link}{where}: \u201c{step.evidence.quote}\u201d")
+    for note in answer.notes:
+        print(f"\nNote: {note}")
+    if sparql:
+        for text in answer.sparql:
+            print(f"\n{text}")
+
+
+def _row_text(answer: Answer, row: dict[str, Any]) -> str:
+    """A row on one line: its things, texts and numbers, then how strongly it is known."""
+    parts: list[str] = []
+    for column in answer.columns:
+        value = row.get(column.key)
+        if column.kind in ("section", "steps", "strength") or column.key == "why" or value in (None, "", []):
+            continue
+        if column.kind == "ref":
+            parts.append(f"{value.label} ({value.id})" if value.label and value.id else str(value.id or value.label))
+        elif column.kind == "refs":
+            parts.append(f"{column.title}: " + ", ".join(r.id or r.label or r.iri for r in value))
+        elif column.kind == "number":
+            parts.append(f"{column.title} {value:,.0f}" if value == int(value) else f"{column.title} {value:,}")
+        else:
+            parts.append(f"{column.title}: {value}")
+    why = row.get("why")
+    return " \u00b7 ".join(parts) + (f": {why}" if why else f" [{row.get('strength')}]")
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -428,7 +498,7 @@ def parser() -> argparse.ArgumentParser:
     for name, run, help_text in (
         ("query", cmd_query, "run a SPARQL query on the current build"),
         ("export", cmd_export, "write the whole graph in an RDF format"),
-        ("ask", cmd_ask, "answer a named question"),
+        ("ask", cmd_ask, "answer a named question, or one in plain words"),
         ("serve", cmd_serve, "serve the graph over HTTP"),
         ("load", cmd_load, "push the current build into a SPARQL 1.1 server (replacing what it held)"),
     ):
@@ -450,9 +520,20 @@ def parser() -> argparse.ArgumentParser:
             sub.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="turtle")
             sub.add_argument("-o", "--output", help="file to write (default: standard output)")
         elif name == "ask":
-            sub.add_argument("question", choices=QUESTIONS)
-            sub.add_argument("argument", help="the SDG target code, e.g. 8.7")
-            sub.add_argument("--format", choices=("text", "json"), default="text")
+            sub.add_argument(
+                "words",
+                nargs="*",
+                help="NAME ARGS (a named question: flagships-for-target 8.7, or target=8.7), or a question in plain "
+                'words ("which flagships serve 8.7?"); nothing lists the questions',
+            )
+            sub.add_argument("--format", choices=("text", "json", "csv"), default="text")
+            sub.add_argument(
+                "--strength",
+                choices=("any", "serves", "stated", "range", "chain"),
+                default="any",
+                help="keep rows of one strength (serves: stated, or stated as a range)",
+            )
+            sub.add_argument("--sparql", action="store_true", help="print the SPARQL the answer runs")
         elif name == "serve":
             sub.add_argument("--host", help="address to listen on (default 127.0.0.1)")
             sub.add_argument("--port", type=int, help="port to listen on (default 8000)")
@@ -498,7 +579,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         print(f"ilokg: {error}", file=sys.stderr)
         return 2
-    except UsageError as error:
+    except (UsageError, ArgumentError, QuestionTextError) as error:
         print(f"ilokg: {error}", file=sys.stderr)
         return 2
 

@@ -16,6 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from api.negotiation import wants_html
+from graph.read.asking import QuestionTextError
+from graph.read.catalogue import ArgumentError
 from graph.read.paths import PathBoundExceeded
 from graph.read.questions import UnknownResource
 from graph.store.base import QuerySyntaxError, RemoteStoreError, RemoteTimeout, StoreUnavailable
@@ -109,6 +111,8 @@ ERROR_TABLE: list[tuple[type[Exception], Callable[[Any, Request], Problem]]] = [
     (QueryFailed, lambda e, _: Problem(422, "query-failed", str(e))),
     (InvalidTerm, lambda e, _: Problem(400, "invalid-iri", str(e))),
     (UnknownResource, lambda e, _: Problem(404, "unknown-resource", str(e.args[0] if e.args else e))),
+    (ArgumentError, lambda e, _: Problem(400, "invalid-parameter", str(e))),
+    (QuestionTextError, lambda e, _: Problem(400, "invalid-question", str(e))),
     (PathBoundExceeded, lambda e, _: Problem(422, "bound-exceeded", str(e), bound=e.limit)),
     (StoreUnavailable, lambda e, _: Problem(503, "store-unavailable", str(e), headers=_retry(30))),
     # The SPARQL server behind the service (ILOKG_STORE_KIND=sparql) ran out of time, or failed.

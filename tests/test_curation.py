@@ -597,8 +597,9 @@ def test_a_partner_that_is_neither_an_organization_nor_a_programme_fails(scratch
         error = failed_build(scratch_build)
     assert len(error.problems) == 1
     problem = error.problems[0]
-    assert "shape violation: flagship:better-work ilokg:partner country:BGD: a partner is an organization or another" in (
-        problem
+    assert (
+        "shape violation: flagship:better-work ilokg:partner country:BGD: a partner is an organization or another"
+        in (problem)
     )
     assert f"curated/links/brochure-2020.csv:{line}" in problem  # among the rows stating Better Work's partners
 

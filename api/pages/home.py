@@ -56,17 +56,24 @@ def search(
     return render(request, graph, "search.html", {"q": q, "hits": hits, "error": None})
 
 
-@router.get("/query", response_class=HTMLResponse, summary="SPARQL editor")
-def query_editor(request: Request, graph: GraphDep) -> HTMLResponse:
+@router.get("/query", response_class=HTMLResponse, summary="SPARQL editor (opened with `query`, when given)")
+def query_editor(
+    request: Request,
+    graph: GraphDep,
+    settings: SettingsDep,
+    query: Annotated[str, Query(description="A query to open the editor with (a named question's SPARQL)")] = "",
+) -> HTMLResponse:
     prefixes = "".join(line for line in PROLOGUE.splitlines(keepends=True))
     examples = [(title, prefixes + "\n" + text) for title, text in EXAMPLE_QUERIES]
+    # The editor only shows the text; the endpoint checks it when it runs, so a long one is cut, not refused.
+    opened = query[: settings.max_query_length] if query.strip() else examples[0][1]
     return render(
         request,
         graph,
         "editor.html",
         {
             "examples": examples,
-            "query": examples[0][1],
+            "query": opened,
             "solution_formats": [offer.media_type for offer in SOLUTION_OFFERS],
             "graph_formats": [offer.media_type for offer in GRAPH_OFFERS],
         },

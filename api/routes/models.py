@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model
+
+from graph.read.catalogue import Column, Question
+from graph.read.strength import strength_of_rule
+
+Strength = Literal["stated", "range", "chain"]
 
 
 class Model(BaseModel):
@@ -67,6 +72,17 @@ class LinkModel(Model):
     evidence: list[EvidenceModel]
     derivations: list[DerivationModel]
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="stated (a document states it), range (a stated range of targets, expanded by rule) or "
+        "chain (reached only through a chain of stated links)"
+    )
+    @property
+    def strength(self) -> Strength | None:
+        if self.evidence:
+            return "stated"
+        found = {strength_of_rule(d.rule.iri) for d in self.derivations}
+        return "range" if "range" in found else "chain" if found else None
+
 
 class LinkGroupModel(Model):
     predicate: RefModel
@@ -105,20 +121,27 @@ class FigureModel(Model):
 
 
 class FlagshipAnswerModel(Model):
-    """A flagship serving the asked target: stated (with evidence) and/or derived (with its premises)."""
+    """A flagship linked to the asked target, and how strongly: stated (its quotes), stated as a range (the
+    derivation from the range, with its quote) or related through a chain (the derivation, its shortest chain)."""
 
     flagship: RefModel
-    stated: bool
+    strength: Strength = Field(description="stated, range (stated as a range, expanded by rule) or chain")
+    why: str = Field(description="The strength in words: stated; stated as the range 8.2-8.10; related through ...")
+    stated: bool = Field(description="A document states the link: see evidence.")
     evidence: list[EvidenceModel]
     derivations: list[DerivationModel]
 
 
 class FlagshipsForTargetModel(Model):
-    """The flagships that serve an SDG target: those the documents state, and those reached only by a rule."""
+    """The flagships linked to an SDG target. Those that serve it: stated by a document, or stated as a range of
+    targets. Those only related to it through a chain of stated links. What is stated of the flagships as a
+    group (never handed to one of them)."""
 
     target: RefModel
     stated: list[FlagshipAnswerModel]
-    derived_only: list[FlagshipAnswerModel]
+    stated_as_range: list[FlagshipAnswerModel]
+    related: list[FlagshipAnswerModel]
+    group: list[FlagshipAnswerModel]
 
 
 class FlagshipModel(Model):
@@ -171,8 +194,20 @@ class ResultModel(Model):
     standards: list[LinkModel] = Field(description="Instruments its text names.")
     sdg: list[LinkModel] = Field(description="SDG goals, targets and indicators it serves or reports on.")
     partners: list[LinkModel]
-    values: list[LinkModel] = Field(description="Targets and results of an indicator.")
+    values: list[IndicatorValueModel] = Field(description="Targets and results of an indicator, each as printed.")
     other_links: list[LinkGroupModel]
+
+
+class IndicatorValueModel(Model):
+    """A target, result or baseline of an indicator, in total or for one region, as the document prints it."""
+
+    value: RefModel
+    kind: str = Field(description="target, result or baseline")
+    region: RefModel | None = Field(None, description="The ILO region; none for the total")
+    part: str | None = Field(None, description="Which of several targets or results of one cell")
+    amount: float | None = Field(None, description="The number, where the cell is one")
+    text: str = Field(description="The cell as printed")
+    evidence: list[EvidenceModel]
 
 
 class SdgModel(Model):
@@ -253,3 +288,135 @@ class NeighbourhoodModel(Model):
 
 
 PremiseModel.model_rebuild()
+
+
+# ---------------------------------------------------------------- the named questions of the catalogue
+
+
+class StepModel(Model):
+    """A stated link behind a row: the link, and the document, line and quote that state it."""
+
+    subject: RefModel
+    predicate: RefModel
+    object: RefModel | None = None
+    value: str | None = Field(None, description="The literal end of the link (a range, a value as printed)")
+    evidence: EvidenceModel
+
+
+class ColumnModel(Model):
+    key: str
+    title: str
+    kind: Literal["ref", "refs", "text", "number", "strength", "steps", "section"]
+    description: str
+
+
+class ParameterModel(Model):
+    name: str
+    kind: str
+    label: str
+    example: str
+    description: str
+
+
+class QuestionModel(Model):
+    """A named question: what it asks, its parameters, and where it is answered."""
+
+    name: str
+    title: str
+    summary: str
+    params: list[ParameterModel]
+    url: str = Field(description="Its route: HTML for a browser, JSON, or CSV (Accept: text/csv or ?format=csv)")
+    examples: list[str] = Field(description="URLs of example answers")
+
+
+class AnswerLinksModel(Model):
+    page: str
+    json_: str = Field(alias="json")
+    csv: str
+    editor: list[str] = Field(description="The SPARQL editor opened with each query of the answer")
+
+
+def _row_fields(columns: tuple[Column, ...]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for column in columns:
+        described = column.description or column.title
+        if column.kind == "refs":
+            fields[column.key] = (list[RefModel], Field(default_factory=list, description=described))
+        elif column.kind == "steps":
+            fields[column.key] = (list[StepModel], Field(default_factory=list, description=described))
+        elif column.kind == "strength":
+            fields[column.key] = (Strength, Field(description=described))
+        elif column.kind == "ref":
+            fields[column.key] = (RefModel | None, Field(None, description=described))
+        elif column.kind == "number":
+            fields[column.key] = (float | None, Field(None, description=described))
+        else:
+            fields[column.key] = (str | None, Field(None, description=described))
+    return fields
+
+
+class AnswerModel(Model):
+    """A named question answered: the rows, each with its strength and the stated links behind it."""
+
+    question: str
+    title: str
+    heading: str = Field(description="The question asked, with the things it names")
+    arguments: dict[str, str] = Field(description="The arguments as the question reads them")
+    things: dict[str, RefModel] = Field(description="What each argument names")
+    strength: str = Field(description="The strength filter applied: any, serves, stated, range or chain")
+    total: int = Field(description="Rows before the strength filter")
+    columns: list[ColumnModel]
+    rows: list[dict[str, Any]]
+    notes: list[str] = Field(description="The rules the answer applied, in words")
+    sparql: list[str] = Field(description="The SPARQL queries the answer runs")
+    links: AnswerLinksModel
+
+
+_ANSWER_MODELS: dict[str, type[AnswerModel]] = {}
+
+
+def answer_model(question: Question) -> type[AnswerModel]:
+    """The JSON shape of one question's answer: its rows typed by the question's columns (for OpenAPI)."""
+    found = _ANSWER_MODELS.get(question.name)
+    if found is None:
+        camel = "".join(part.capitalize() for part in question.name.replace("-", " ").split())
+        row: type[BaseModel] = create_model(f"{camel}Row", __base__=Model, **_row_fields(question.columns))
+        found = create_model(
+            f"{camel}Answer",
+            __base__=AnswerModel,
+            __doc__=f"{question.title}: {question.summary}",
+            rows=(list[row], ...),
+        )
+        _ANSWER_MODELS[question.name] = found
+    return found
+
+
+class ReadingModel(Model):
+    """One way the plain-words reader read a question."""
+
+    question: str
+    sentence: str = Field(description="The named question, with the things found")
+    explanation: str = Field(description="What the reader found in the words")
+    arguments: dict[str, str]
+    strength: str
+    complete: bool = Field(description="Every parameter of the question is filled")
+    missing: list[str]
+    url: str
+
+
+class SearchHitModel(Model):
+    ref: RefModel
+    kind: str | None = None
+    matched: str
+
+
+class AskModel(Model):
+    """A question in plain words, as read: the reading (when sure) and its answer, or the closest readings and
+    the search results."""
+
+    text: str
+    sure: bool
+    reading: ReadingModel | None = None
+    readings: list[ReadingModel]
+    answer: AnswerModel | None = None
+    search: list[SearchHitModel]

@@ -16,6 +16,7 @@ from api.routes.models import (
     FigureModel,
     FlagshipModel,
     FlagshipsForTargetModel,
+    IndicatorValueModel,
     InstrumentModel,
     LinkGroupModel,
     LinkModel,
@@ -24,6 +25,7 @@ from api.routes.models import (
     ResultModel,
     SdgModel,
 )
+from graph.read.named import named_questions
 from graph.read.resources import IN, NAME_PREDICATES, OUT, Link, ResourceDescription
 from ontology.namespaces import ILOKG, RDF, SDGO, SKOS
 
@@ -100,7 +102,7 @@ def _members(graph: LoadedGraph, rdf_class: str, within: str | None = None) -> l
 @router.get(
     "/sdg/targets/{code}/flagships",
     tags=["questions"],
-    summary="Flagships serving an SDG target: stated by the documents, and reached only by derivation",
+    summary="Flagships serving an SDG target (stated, or as a stated range), and those related only through a chain",
     responses=NOT_FOUND | NOT_MODIFIED,
     response_model=FlagshipsForTargetModel,
 )
@@ -345,9 +347,15 @@ def _get_result(
         standards=view.links(ILOKG.promotesStandard),
         sdg=view.many((ILOKG.servesGoal, ILOKG.servesTarget, ILOKG.servesIndicator, ILOKG.reportsOn)),
         partners=view.links(ILOKG.partner),
-        values=view.links(ILOKG.indicatorValue),
+        values=_values(graph, iri, view) if singular == "indicator" else [],
         other_links=view.others(),
     )
+
+
+def _values(graph: LoadedGraph, iri: str, view: _View) -> list[IndicatorValueModel]:
+    """The targets and results of an indicator: the region by name, the amount, the cell as printed, the quote."""
+    view.skip(ILOKG.indicatorValue)
+    return [IndicatorValueModel.model_validate(v) for v in named_questions(graph.questions).indicator_values(iri)]
 
 
 # ---------------------------------------------------------------- SDG

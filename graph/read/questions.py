@@ -15,7 +15,7 @@ from graph.ids import IdError, IdScheme
 from graph.queries import questions as queries
 from graph.store.base import GraphStore
 from graph.store.formats import Binding, binding_value
-from ontology.namespaces import ILOKG, SDG_BASE, SDGO
+from ontology.namespaces import ILOKG, SDG_BASE, SDGO, SKOS
 
 MAX_PREMISE_DEPTH = 8
 
@@ -66,24 +66,87 @@ class DerivationItem:
     rule: Ref
     premises: list[Premise] = field(default_factory=list)
 
+    @property
+    def strength(self) -> str:
+        """`range` for a stated range expanded by rule, `chain` for a link reached through stated links."""
+        return RANGE if self.rule.iri == str(ILOKG.rangeExpansion) else CHAIN
+
+    def stated_premises(self) -> list[Premise]:
+        """The stated links the derivation rests on, however deep, each once, in the order of the chain."""
+        found: dict[str, Premise] = {}
+        for premise in self.premises:
+            if premise.evidence is not None:
+                found.setdefault(premise.iri, premise)
+            elif premise.derivation is not None:
+                for deeper in premise.derivation.stated_premises():
+                    found.setdefault(deeper.iri, deeper)
+        return sorted(found.values(), key=lambda p: chain_rank(p.predicate, p.subject.id))
+
+    def via(self, ends: set[str]) -> list[Ref]:
+        """The things the chain goes through, leaving out its two ends."""
+        seen: dict[str, Ref] = {}
+        for premise in self.stated_premises():
+            for ref in (premise.subject, premise.object):
+                if ref.iri not in ends and ref.iri.startswith(("http://", "https://")):
+                    seen.setdefault(ref.iri, ref)
+        return list(seen.values())
+
+
+STATED = "stated"
+RANGE = "range"
+CHAIN = "chain"
+
+# The order in which the links of a chain are read, from the programme to the SDG goal.
+_CHAIN_ORDER = {
+    str(ILOKG.principalStandard): 0,
+    str(ILOKG.contributesToOutput): 1,
+    str(ILOKG.contributesToOutcome): 1,
+    str(ILOKG.promotesStandard): 2,
+    str(ILOKG.outputOf): 3,
+    str(ILOKG.reportsOn): 3,
+    str(ILOKG.servesIndicator): 3,
+    str(ILOKG.servesTargetRange): 3,
+    str(ILOKG.servesTarget): 4,
+    str(SKOS.broader): 5,
+}
+
+
+def chain_rank(predicate: str, subject_id: str | None) -> int:
+    """Where a link stands in a chain read from the programme to the SDG goal."""
+    rank = _CHAIN_ORDER.get(predicate, 7)
+    if predicate == str(SKOS.broader) and (subject_id or "").count(".") != 2:
+        rank += 1  # an indicator's target comes before a target's goal
+    return rank
+
 
 @dataclass
 class FlagshipAnswer:
-    """A flagship that serves the asked thing: stated (with evidence) and/or derived (with derivations)."""
+    """A flagship linked to the asked target: stated (with evidence), or stated as a range or reached through a
+    chain (with its one derivation); `why` says which in words."""
 
     flagship: Ref
     stated: bool
     evidence: list[EvidenceItem] = field(default_factory=list)
     derivations: list[DerivationItem] = field(default_factory=list)
+    strength: str = STATED
+    why: str = "stated"
 
 
 @dataclass
 class FlagshipsForTarget:
-    """Which flagships serve an SDG target, and why."""
+    """Which flagships serve an SDG target (stated, or stated as a range), which are only related to it through
+    a chain of stated links, and what is stated of the flagships as a group (never handed to one of them)."""
 
     target: Ref
     stated: list[FlagshipAnswer]
-    derived_only: list[FlagshipAnswer]
+    stated_as_range: list[FlagshipAnswer] = field(default_factory=list)
+    related: list[FlagshipAnswer] = field(default_factory=list)
+    group: list[FlagshipAnswer] = field(default_factory=list)
+
+    @property
+    def derived_only(self) -> list[FlagshipAnswer]:
+        """The flagships no document states for the target: by a stated range, or through a chain."""
+        return [*self.stated_as_range, *self.related]
 
 
 class Questions:
@@ -156,7 +219,7 @@ class Questions:
         # Three small queries rather than one with OPTIONALs: an OPTIONAL over every evidence node
         # costs a scan of all of them (seconds at a million triples).
         rows = self.store.select(queries.premises(terms.iri(d) for d in derivations))
-        rule_labels = self._rule_labels({row["rule"]["value"] for row in rows})
+        rule_labels = self.rdfs_labels({row["rule"]["value"] for row in rows})
         sources = self._evidence_sources(
             {row["premise"]["value"] for row in rows if row["kind"]["value"] == str(ILOKG.Evidence)}
         )
@@ -189,10 +252,11 @@ class Questions:
             item.premises.sort(key=lambda p: (p.evidence is None, p.predicate, p.iri))
         return items
 
-    def _rule_labels(self, rules: set[str]) -> dict[str, str]:
-        if not rules:
+    def rdfs_labels(self, iris: set[str]) -> dict[str, str]:
+        """An rdfs:label of each IRI that has one (rules, properties, classes)."""
+        if not iris:
             return {}
-        rows = self.store.select(queries.rdfs_labels(terms.iri(r) for r in rules))
+        rows = self.store.select(queries.rdfs_labels(terms.iri(r) for r in iris))
         labels: dict[str, str] = {}
         for row in rows:
             labels.setdefault(row["s"]["value"], row["label"]["value"])
@@ -211,27 +275,50 @@ class Questions:
     # ------------------------------------------------------------ the questions
 
     def flagships_for_target(self, code: str) -> FlagshipsForTarget:
-        """Which flagships serve SDG target `code`: those the documents state, and those reached only by rule."""
+        """Which flagships serve SDG target `code`: stated, stated as a range, or only related through a chain."""
         target = self.resolve_target(code)
         predicate = str(ILOKG.servesTarget)
         flagships = {
             row["s"]["value"] for row in self.store.select(queries.members_of(terms.iri(str(ILOKG.FlagshipProgramme))))
         }
+        groups = {
+            row["s"]["value"] for row in self.store.select(queries.members_of(terms.iri(str(ILOKG.FlagshipPortfolio))))
+        }
         evidence: dict[str, list[EvidenceItem]] = defaultdict(list)
         for subject, item in self.evidence_for(None, predicate, target):
-            if subject in flagships:
+            if subject in flagships | groups:
                 evidence[subject].append(item)
         derivations: dict[str, list[DerivationItem]] = defaultdict(list)
         for subject, derivation in self.derivations_for(None, predicate, target):
-            if subject in flagships:
+            if subject in flagships | groups:
                 derivations[subject].append(derivation)
         names = self.labels({target, *evidence, *derivations})
-        answers = [
-            FlagshipAnswer(self.ref(f, names.get(f)), f in evidence, evidence.get(f, []), derivations.get(f, []))
-            for f in sorted({*evidence, *derivations}, key=lambda f: names.get(f, f))
-        ]
+        answers: list[FlagshipAnswer] = []
+        for subject in sorted({*evidence, *derivations}, key=lambda f: names.get(f, f)):
+            answer = FlagshipAnswer(
+                self.ref(subject, names.get(subject)),
+                subject in evidence,
+                evidence.get(subject, []),
+                derivations.get(subject, []),
+            )
+            if not answer.stated:
+                answer.strength = min((d.strength for d in answer.derivations), key=(RANGE, CHAIN).index)
+                answer.why = self._why(answer, target)
+            answers.append(answer)
+        members = [a for a in answers if a.flagship.iri in flagships]
         return FlagshipsForTarget(
             target=self.ref(target, names.get(target)),
-            stated=[a for a in answers if a.stated],
-            derived_only=[a for a in answers if not a.stated],
+            stated=[a for a in members if a.strength == STATED],
+            stated_as_range=[a for a in members if a.strength == RANGE],
+            related=[a for a in members if a.strength == CHAIN],
+            group=[a for a in answers if a.flagship.iri in groups],
         )
+
+    @staticmethod
+    def _why(answer: FlagshipAnswer, target: str) -> str:
+        derivation = next(d for d in answer.derivations if d.strength == answer.strength)
+        if answer.strength == RANGE:
+            ranges = [p.object.label or p.object.iri for p in derivation.stated_premises()]
+            return f"stated as the range {ranges[0]}, expanded by rule" if ranges else "stated as a range"
+        via = [r.id or r.label or r.iri for r in derivation.via({answer.flagship.iri, target})]
+        return "related through " + (", ".join(via[:-1]) + " and " + via[-1] if len(via) > 1 else "".join(via))

@@ -66,21 +66,21 @@ def test_flagships_reached_only_by_the_stated_range_are_derived_with_why(
     ]
     by_range = {r["subject"] for r in ranges} - stated
     assert "flagship:jobs-for-peace-resilience" in by_range
-    derived = {a["flagship"]["id"]: a for a in target_87["derived_only"]}
-    assert by_range <= derived.keys()
-    assert not derived.keys() & stated
-    for answer in target_87["derived_only"]:
+    in_range_list = {a["flagship"]["id"]: a for a in target_87["stated_as_range"]}
+    assert by_range == in_range_list.keys()
+    assert not in_range_list.keys() & stated
+    for answer in [*target_87["stated_as_range"], *target_87["related"]]:
         assert answer["stated"] is False and answer["evidence"] == []
-        assert answer["derivations"], f"{answer['flagship']['id']} is derived without a derivation"
+        assert len(answer["derivations"]) == 1, f"{answer['flagship']['id']} has one derivation, its shortest chain"
     for row in ranges:
-        if row["subject"] not in by_range:
-            continue
-        rules = derived[row["subject"]]["derivations"]
-        expansion = [d for d in rules if d["rule"]["iri"] == ILOKG + "rangeExpansion"]
-        assert expansion, f"{row['subject']} is not derived by range expansion"
-        premise = expansion[0]["premises"][0]
+        answer = in_range_list[row["subject"]]
+        assert answer["strength"] == "range" and answer["why"].startswith("stated as the range")
+        expansion = answer["derivations"][0]
+        assert expansion["rule"]["iri"] == ILOKG + "rangeExpansion"
+        premise = expansion["premises"][0]
         assert premise["evidence"]["quote"] == " ".join(row["quote"].split())
         assert premise["evidence"]["line"] == int(row["line"])
+    assert {a["strength"] for a in target_87["related"]} <= {"chain"}
 
 
 def test_unknown_target_is_404_saying_so(client: httpx.Client) -> None:
@@ -155,6 +155,7 @@ def test_sdg_goals_targets_indicators(client: httpx.Client) -> None:
     served = {link["node"]["id"]: link for link in target["served_by"]}
     assert served["flagship:ipec-plus"]["stated"]
     assert served["flagship:jobs-for-peace-resilience"]["derived"]
+    assert served["flagship:jobs-for-peace-resilience"]["strength"] == "range"
     assert not served["flagship:jobs-for-peace-resilience"]["stated"]
     indicator = client.get("/sdg/indicators/8.7.1").json()
     assert "output:2022-23/7.1" in {link["node"]["id"] for link in indicator["reported_by"]}
