@@ -355,13 +355,14 @@ def _as_printed(text: str | None, amount: float | None) -> str | None:
 def _unit(graph_unit: str | None, name: str | None, texts: Iterable[str]) -> tuple[str | None, str]:
     """The unit of an indicator's values and where it comes from: the graph, the value as printed, or the thing
     the indicator's name counts."""
+    counted = _COUNTED.match(" ".join((name or "").split()))
     if graph_unit:
-        return graph_unit, "graph"
+        # The graph records the kind (count, percentage, cases); the name says what a count counts.
+        return (f"count of {counted.group(1)}" if graph_unit == "count" and counted else graph_unit), "graph"
     for text in texts:
         match = _UNIT_IN_TEXT.match(text)
         if match and not match.group(1).strip().startswith(("*", "-", "–")) and match.group(1).strip():
             return match.group(1).strip(), "value"
-    counted = _COUNTED.match(" ".join((name or "").split()))
     if counted:
         return counted.group(1), "name"
     return None, ""

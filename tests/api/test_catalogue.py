@@ -270,7 +270,9 @@ def test_indicator_8_1_1_target_and_results_by_region(client: httpx.Client) -> N
     )
     assert row["regions_sum"] == africa + americas + arab + asia + europe
     assert row["assessment"] == ("met" if total >= target else "missed")
-    assert row["unit"] == "Member States" and row["unit_from"] == "the indicator's name"
+    # The graph records a count (the name begins "Number of"), and the name says what it counts.
+    assert find("pir-2020-21", r"8\.1\.1\.\s+Number\s+of\s+Member\s+States")
+    assert row["unit"] == "count of Member States" and row["unit_from"] == "the graph"
     assert any("sum of its regions" in note or "differs from the sum" in note for note in answer["notes"])
     # the indicator's own JSON names each region and gives each amount (no bare value ids, no null values)
     values = client.get("/bienniums/2020-21/indicators/8.1.1").json()["values"]
