@@ -11,7 +11,7 @@ from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS
 from api.pages.render import render
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from graph.queries import PROLOGUE
-from graph.read.overview import SearchTextError
+from graph.read.search import SearchTextError
 from graph.settings import Settings
 from ontology.namespaces import ILOKG
 
