@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS
-from api.pages.render import render
+from api.pages.render import BrowserRoute, render
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from graph.queries import PROLOGUE
 from graph.read.search import SearchTextError
@@ -16,6 +16,7 @@ from graph.settings import Settings
 from ontology.namespaces import ILOKG
 
 router = APIRouter(tags=["pages"])
+browsers = APIRouter(tags=["pages"], route_class=BrowserRoute, include_in_schema=False)
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 FLAGSHIP = str(ILOKG.FlagshipProgramme)
@@ -96,21 +97,37 @@ def search(
     return render(request, graph, "search.html", {"q": q, "hits": hits, "error": None})
 
 
-@router.get("/query", response_class=HTMLResponse, summary="SPARQL editor")
-def query_editor(request: Request, graph: GraphDep) -> HTMLResponse:
+def _editor(request: Request, graph: LoadedGraph, query: str) -> HTMLResponse:
     prefixes = "".join(line for line in PROLOGUE.splitlines(keepends=True))
     examples = [(title, prefixes + "\n" + text) for title, text in EXAMPLE_QUERIES]
-    return render(
+    response = render(
         request,
         graph,
         "editor.html",
         {
             "examples": examples,
-            "query": examples[0][1],
+            "query": query or examples[0][1],
             "solution_formats": [offer.media_type for offer in SOLUTION_OFFERS],
             "graph_formats": [offer.media_type for offer in GRAPH_OFFERS],
         },
     )
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+QueryText = Annotated[str, Query(description="A query to open in the editor")]
+
+
+@router.get("/query", response_class=HTMLResponse, summary="SPARQL editor")
+def query_editor(request: Request, graph: GraphDep, query: QueryText = "") -> HTMLResponse:
+    return _editor(request, graph, query)
+
+
+@browsers.get("/sparql", response_class=HTMLResponse)
+def sparql_in_a_browser(request: Request, graph: GraphDep, query: QueryText = "") -> HTMLResponse:
+    """A browser opening the endpoint gets the editor (with the query of the address, if any); programs get the
+    service description or the answer, as the SPARQL 1.1 Protocol says."""
+    return _editor(request, graph, query)
 
 
 @router.get("/favicon.ico", include_in_schema=False)
