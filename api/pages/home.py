@@ -13,13 +13,27 @@ from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from graph.queries import PROLOGUE
 from graph.read.search import SearchTextError
 from graph.settings import Settings
-from ontology.namespaces import ILOKG
+from ontology.namespaces import ILOKG, SDGO
 
 router = APIRouter(tags=["pages"])
 browsers = APIRouter(tags=["pages"], route_class=BrowserRoute, include_in_schema=False)
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 FLAGSHIP = str(ILOKG.FlagshipProgramme)
+# The list page of each kind the home page counts.
+LIST_URLS = {
+    str(ILOKG.FlagshipProgramme): "/flagships",
+    str(ILOKG.Instrument): "/instruments",
+    str(ILOKG.Outcome): "/bienniums",
+    str(ILOKG.Output): "/bienniums",
+    str(ILOKG.Indicator): "/bienniums",
+    str(SDGO.Goal): "/sdg/goals",
+    str(SDGO.Target): "/sdg/targets",
+    str(SDGO.Indicator): "/sdg/indicators",
+    str(ILOKG.Organization): "/partners",
+    str(ILOKG.Country): "/countries",
+    str(ILOKG.SourceDocument): "/documents",
+}
 
 
 # Example queries of the editor: (title, query); each runs on this graph and returns rows.
@@ -76,6 +90,7 @@ def home(request: Request, graph: GraphDep, settings: SettingsDep) -> HTMLRespon
             "documents": view.documents(),
             "info": view.build_info(),
             "flagships": flagships,
+            "list_urls": LIST_URLS,
         },
     )
 

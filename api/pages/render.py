@@ -22,7 +22,16 @@ from api.problems import Problem
 from api.routes.dependencies import LoadedGraph
 from graph.read.citations import Cited
 from graph.read.questions import EvidenceItem, Ref
-from graph.read.wording import amount_text, biennium_text, code_name, natural_key, number, short_name, title
+from graph.read.wording import (
+    amount_text,
+    biennium_of,
+    biennium_text,
+    code_name,
+    natural_key,
+    number,
+    short_name,
+    title,
+)
 
 API_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES = Jinja2Templates(directory=API_DIR / "templates")
@@ -74,6 +83,20 @@ def citation_path(evidence: EvidenceItem) -> str:
     return "/cite/" + local.removeprefix("evidence/") if local.startswith("evidence/") else ""
 
 
+_PREDICATE_LABELS: dict[str, dict[str, str]] = {}
+
+
+def predicate_label(iri: str) -> str:
+    """The label of a property (`principal standard`), read once per build."""
+    graph, _ = _PAGE.get()
+    if graph is None:
+        return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    labels = _PREDICATE_LABELS.get(graph.build_id)
+    if labels is None:
+        labels = _PREDICATE_LABELS.setdefault(graph.build_id, graph.overview.property_names())
+    return labels.get(iri) or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
 def _amount(item: Any) -> str:
     return amount_text(item.amount, getattr(item, "unit", None), getattr(item, "qualifier", None))
 
@@ -88,11 +111,14 @@ def _natural(items: list[Any], attribute: str = "") -> list[Any]:
     return sorted(items, key=key)
 
 
-TEMPLATES.env.globals.update(cite=cite, service_address=service_address, citation_path=citation_path)
+TEMPLATES.env.globals.update(
+    cite=cite, service_address=service_address, citation_path=citation_path, predicate_label=predicate_label
+)
 TEMPLATES.env.filters.update(
     amount=_amount,
     number=number,
     biennium=biennium_text,
+    biennium_of=biennium_of,
     code_name=code_name,
     short_name=short_name,
     title=title,

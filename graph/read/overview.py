@@ -269,7 +269,7 @@ class Overview:
         middle = self.store.select(queries.flow_middle(chosen_flagship))
         served = self.store.select(queries.flow_served(chosen_flagship))
         links: dict[tuple[str, str], FlowLink] = {}
-        predicate_names = self._property_names()
+        predicate_names = self.property_names()
 
         def link(source: str, target: str, predicate: str) -> FlowLink:
             key = (source, target)
@@ -347,7 +347,8 @@ class Overview:
             item.evidence.sort(key=lambda e: (e.document.iri, e.line))
         return Flow(level, nodes, links)
 
-    def _property_names(self) -> dict[str, str]:
+    def property_names(self) -> dict[str, str]:
+        """The label of every object property of the ontology."""
         rows = self.store.select(queries.OBJECT_PROPERTY_LABELS)
         return {row["p"]["value"]: row["label"]["value"] for row in rows}
 

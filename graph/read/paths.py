@@ -9,7 +9,7 @@ running.
 Hubs (an SDG goal, a biennium, the flagship portfolio, an ILO region) link to so much that a
 path through one says little ("Better Work -> Goal 8 <- IPEC+"): a search may leave them out
 as steps of a path (never as its ends). Paths may be ranked by strength: fewer hops derived
-by a rule first, then fewer hops.
+by a rule first, then fewer hops, then steps through more specific things.
 """
 
 from __future__ import annotations
@@ -297,7 +297,7 @@ class PathIndex:
                 if truncated:
                     break
         if by_strength:
-            found.sort(key=_strength)
+            found.sort(key=self._strength)
             truncated = truncated or len(found) > limit
             found = found[:limit]
         hubs_avoided = [self.ref(hub) for hub in blocked if hub in self.graph]
@@ -312,6 +312,13 @@ class PathIndex:
             hubs_avoided,
             by_strength,
         )
+
+    def _strength(self, path: Path) -> tuple[int, int, int]:
+        """Stronger first: fewer hops a rule derives (the others a document states), then fewer hops, then steps
+        through more specific things (fewer links of their own) before steps through widely linked ones."""
+        derived = sum(1 for hop in path.hops if not hop.stated)
+        spread = sum(int(self.undirected.degree(hop.target.iri)) for hop in path.hops[:-1])
+        return (derived, path.length, spread)
 
     # ------------------------------------------------------------ neighbourhoods
 
@@ -347,11 +354,6 @@ class PathIndex:
             NeighbourNode(self.ref(iri), d) for iri, d in sorted(seen.items(), key=lambda item: (item[1], item[0]))
         ]
         return Neighbourhood(self.ref(centre), depth, nodes, edges, truncated, max_nodes)
-
-
-def _strength(path: Path) -> tuple[int, int]:
-    """Stronger first: fewer hops a rule derives (the others a document states), then fewer hops."""
-    return (sum(1 for hop in path.hops if not hop.stated), path.length)
 
 
 class PathIndexCache:

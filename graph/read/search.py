@@ -80,7 +80,8 @@ def compact(text: str) -> str:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """A thing found by a search: its title in words, its kind, and what matched (a name, a code, a link)."""
+    """A thing found by a search: its title in words, its kind, and what matched where the title does not show it
+    (another name or an acronym, or the link to a better hit); empty when the title shows it."""
 
     ref: Ref
     title: str
@@ -242,30 +243,32 @@ class Search:
                 scored[iri] = (tier, why)
 
         for iri in self._exact_ids(text, index):
-            score(iri, EXACT, "id")
+            score(iri, EXACT, "")
         is_code = _CODE.fullmatch(wanted) is not None
         squeezed = compact(text)
         words = wanted.split()
         for entry in index.entries.values():
             if entry.code is not None and is_code:
                 if entry.code == wanted:
-                    score(entry.iri, EXACT, f"code {entry.code}")
+                    score(entry.iri, EXACT, "")
                 elif entry.code.startswith(wanted + "."):
-                    score(entry.iri, PREFIX, f"code {entry.code}")
+                    score(entry.iri, PREFIX, "")
             for name, what, folded, squeezed_name in entry.names:
                 if what == "id":
                     continue  # short ids match only whole, above
+                # The page shows the name and code of a hit: say which other name matched, if one did.
+                why = "" if name == entry.label or what == "code" else f"{what} \u201c{name}\u201d"
                 if squeezed_name == squeezed:
-                    score(entry.iri, EXACT, f"{what} \u201c{name}\u201d")
+                    score(entry.iri, EXACT, why)
                 elif is_code:
                     if _bounded(wanted, folded):
-                        score(entry.iri, PHRASE, f"{what} \u201c{name}\u201d")
+                        score(entry.iri, PHRASE, why)
                 elif folded.startswith(wanted):
-                    score(entry.iri, PREFIX, f"{what} \u201c{name}\u201d")
+                    score(entry.iri, PREFIX, why)
                 elif _bounded(wanted, folded):
-                    score(entry.iri, PHRASE, f"{what} \u201c{name}\u201d")
+                    score(entry.iri, PHRASE, why)
                 elif all(word in folded for word in words):
-                    score(entry.iri, WORDS, f"{what} \u201c{name}\u201d")
+                    score(entry.iri, WORDS, why)
         best = sorted(scored, key=lambda iri: self._order(index, iri, scored[iri][0]))[:RELATED_FROM]
         if not is_code:
             for found in best:
@@ -274,7 +277,7 @@ class Search:
                     score(other, RELATED, f"linked to {name} ({link})")
             for figure, (_, measure) in index.figures.items():
                 if all(word in measure for word in words):
-                    score(figure, FIGURE, "figure")
+                    score(figure, FIGURE, "")
         ranked = sorted(scored, key=lambda iri: self._order(index, iri, scored[iri][0]))
         return [self._hit(index, iri, *scored[iri]) for iri in ranked[:limit]]
 

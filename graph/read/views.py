@@ -51,9 +51,11 @@ SHOWN_ELSEWHERE = {
     (str(SKOS.notation), OUT),
     (str(ILOKG.figure), OUT),
     (str(ILOKG.indicatorValue), OUT),
+    (str(ILOKG.inBiennium), OUT),
     *((p, OUT) for p in NAME_KINDS),
 }
-_COUNTED = re.compile(r"^Number of (.+?) (?:that|which|with|where|in which|whose|having|to|for|able)\b")
+# An indicator that counts (`Number of Member States that …`), and what it counts.
+_COUNTED = re.compile(r"^Number of (.+?)(?: (?:that|which|with|where|whose|having|to|for|able|of|on|in|from)\b|$)")
 
 
 # ------------------------------------------------------------------ shared pieces

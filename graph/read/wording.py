@@ -135,7 +135,7 @@ def title(ref: Ref) -> str:
     """A heading for a thing: its code and name (`Target 8.7: Take immediate…`) or its name."""
     code = code_name(ref)
     if code and ref.label and ref.id and ":" in ref.id:
-        return f"{code}: {ref.label}"
+        return code if biennium_text(ref.label) in code else f"{code}: {ref.label}"
     return ref.label or code or ref.id or ref.iri
 
 

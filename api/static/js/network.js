@@ -63,8 +63,9 @@
     shown.forEach(function (n) { keep[n.id] = true; });
     var links = data.edges.filter(function (e) { return keep[e.source] && keep[e.target] && e.source !== e.target; })
       .map(function (e) { return { source: e.source, target: e.target, stated: e.stated, label: e.link.label || "" }; });
-    var width = holder.clientWidth || 800;
-    var height = holder.clientHeight || 480;
+    // The holder is hidden while empty: measure the figure it sits in, and keep the picture in proportion.
+    var width = holder.parentNode.clientWidth || 800;
+    var height = Math.max(320, Math.min(520, Math.round(width * 0.8)));
     var simulation = d3.forceSimulation(shown)
       .force("link", d3.forceLink(links).id(function (n) { return n.id; }).distance(Math.min(width, height) / 3))
       .force("charge", d3.forceManyBody().strength(-420))
