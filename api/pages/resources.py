@@ -30,7 +30,8 @@ def render_resource(request: Request, graph: LoadedGraph, description: ResourceD
     kind = graph.overview.kinds_of({iri}).get(iri)
     views = Views(graph.resources, graph.catalogue, graph.overview.citations)
     view_kind = views.view_kind(description)
-    context: dict[str, Any] = {"d": description, "kind": kind}
+    # Things no link reaches (a source document) have no neighbourhood to draw.
+    context: dict[str, Any] = {"d": description, "kind": kind, "network": iri in graph.path_index().graph}
     if view_kind is None:
         template = "resource.html"
         context |= _general(graph, description)

@@ -86,7 +86,9 @@ class Cited:
         where = self.place.text
         line = f"line {self.evidence.line}"
         locator = f"{where[:1].upper()}{where[1:]}, {line}" if where else line.capitalize()
-        body = f"{locator}: \u201c{self.evidence.quote}\u201d. Text: {service.rstrip('/')}{self.line_path}."
+        quote = self.evidence.quote
+        stop = "" if quote.rstrip().endswith((".", "!", "?")) else "."  # no second full stop after the quote's own
+        body = f"{locator}: \u201c{quote}\u201d{stop} Text: {service.rstrip('/')}{self.line_path}."
         if record and record.url:
             body += f" Available at: {record.url}."
         return f"{head} {body}"

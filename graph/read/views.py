@@ -715,7 +715,7 @@ class Views:
         pick = _Picker(description)
         is_country = any(t.iri == str(ILOKG.Country) for t in description.types)
         if is_country:
-            groups = [("Flagship programmes and programmes working here", pick.take(ILOKG.operatesIn, IN))]
+            groups = [("Programmes working here", pick.take(ILOKG.operatesIn, IN))]
         else:
             partnering = pick.take(ILOKG.partner, IN)
             groups = [
