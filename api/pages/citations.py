@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
+from api.negotiation import body_content
+from api.problems import problem_doc
 from api.routes.dependencies import LoadedGraph, get_graph
 from graph import terms
 from graph.read.questions import UnknownResource
@@ -20,7 +22,7 @@ RIS = "application/x-research-info-systems"
     "/cite/{document}/{digest}.{format}",
     summary="The citation of a quote (an evidence node): RIS or plain text",
     response_class=Response,
-    responses={200: {"content": {RIS: {}, "text/plain": {}}, "description": "The citation"}},
+    responses={**problem_doc(404), 200: {"content": body_content([RIS, "text/plain"]), "description": "The citation"}},
 )
 def citation(
     request: Request,
