@@ -20,7 +20,7 @@ from api.links import local_href
 from api.negotiation import wants_html
 from api.problems import Problem
 from api.routes.dependencies import LoadedGraph
-from graph.read.citations import Cited
+from graph.read.citations import Cited, DocumentRecord
 from graph.read.questions import EvidenceItem, Ref
 from graph.read.wording import (
     amount_text,
@@ -70,6 +70,12 @@ def cite(evidence: EvidenceItem) -> Cited | None:
     return graph.overview.citations.cite(evidence) if graph is not None else None
 
 
+def document_record(ref: Ref) -> DocumentRecord | None:
+    """What a citation says of a source document (symbol, date, publisher, official address)."""
+    graph, _ = _PAGE.get()
+    return graph.overview.citations.records().get(ref.iri) if graph is not None else None
+
+
 def service_address() -> str:
     """This service's address as the page's request reached it (for permalinks in citations)."""
     return _PAGE.get()[1]
@@ -112,7 +118,11 @@ def _natural(items: list[Any], attribute: str = "") -> list[Any]:
 
 
 TEMPLATES.env.globals.update(
-    cite=cite, service_address=service_address, citation_path=citation_path, predicate_label=predicate_label
+    cite=cite,
+    service_address=service_address,
+    citation_path=citation_path,
+    predicate_label=predicate_label,
+    document_record=document_record,
 )
 TEMPLATES.env.filters.update(
     amount=_amount,

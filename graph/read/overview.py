@@ -212,7 +212,9 @@ class Overview:
     def stated_links(self, document: SourceDocumentInfo) -> list[StatedLink]:
         """Every link the document states, in the order of its lines."""
         rows = self.store.select(queries.stated_links(terms.iri(document.ref.iri)))
-        names = self.questions.labels({row[k]["value"] for row in rows for k in ("s", "o") if row[k]["type"] == "uri"})
+        iris = {row[k]["value"] for row in rows for k in ("s", "o") if row[k]["type"] == "uri"}
+        # Figures and indicator values have no name: they read as their words instead of their ids.
+        names = self.finder.titles(iris) | self.questions.labels(iris)
         links: list[StatedLink] = []
         for row in rows:
             obj = row["o"]

@@ -33,7 +33,7 @@ from graph.queries import overview as overview_queries
 from graph.queries import questions as question_queries
 from graph.queries import search as queries
 from graph.read.questions import Questions, Ref
-from graph.read.wording import figure_title, natural_key, short_name, title
+from graph.read.wording import figure_title, natural_key, short_name, title, value_title
 from graph.store.base import GraphStore
 from graph.store.formats import binding_value
 from ontology.namespaces import ILOKG, SKOS
@@ -199,6 +199,16 @@ class Search:
                 links.setdefault(s, []).append((o, labels.get(p, p)))
                 links.setdefault(o, []).append((s, labels.get(p, p)))
         return links
+
+    def titles(self, iris: set[str]) -> dict[str, str]:
+        """Words for the things that have no name: figures (their measure and amount) and indicator values."""
+        index = self._read()
+        found = {iri: index.figures[iri][0] for iri in iris if iri in index.figures}
+        for iri in iris - set(found):
+            text = value_title(self.ids.short_id(iri) or "")
+            if text:
+                found[iri] = text
+        return found
 
     # ------------------------------------------------------------ matching
 

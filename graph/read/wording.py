@@ -151,3 +151,15 @@ def figure_title(
     said = ", ".join(part for part in (measure, amount_text(amount, unit, qualifier) if amount else None) if part)
     text = f"{subject}: {said}" if subject else said
     return f"{text} ({biennium_text(year)})" if year else text
+
+
+def value_title(short_id: str) -> str | None:
+    """An indicator value in words, from its id: `indicator-value:2020-21/7.1.2/result/africa` ->
+    `Indicator 7.1.2 (2020–21): result, africa`; None for any other id."""
+    prefix, _, local = short_id.partition(":")
+    parts = local.split("/")
+    if prefix != "indicator-value" or len(parts) < 3:
+        return None
+    biennium, code, kind, *rest = parts
+    detail = ", ".join([kind, *(part.replace("-", " ") for part in rest)])
+    return f"Indicator {code} ({biennium_text(biennium)}): {detail}"

@@ -398,6 +398,9 @@ def test_search_cases_typed_in_the_header(desktop: Visit, typed: str, first: str
     page.wait_for_url("**/search?q=*")
     results = page.locator("ol.results > li")
     assert results.first.locator("a").first.get_attribute("href") == first
+    # What was typed stays readable in the header box (dark on white).
+    assert page.locator("#site-search").input_value() == typed
+    assert page.evaluate("getComputedStyle(document.getElementById('site-search')).color") != "rgb(255, 255, 255)"
     hrefs = results.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     texts = results.all_inner_texts()
     assert not any("figure:" in text for text in texts)  # figures are titled in words
