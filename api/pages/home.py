@@ -11,7 +11,7 @@ from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS
 from api.pages.render import BrowserRoute, render
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from graph.queries import PROLOGUE
-from graph.read.search import SearchTextError
+from graph.read.overview import SearchTextError
 from graph.settings import Settings
 from ontology.namespaces import ILOKG, SDGO
 
@@ -20,20 +20,6 @@ browsers = APIRouter(tags=["pages"], route_class=BrowserRoute, include_in_schema
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 FLAGSHIP = str(ILOKG.FlagshipProgramme)
-# The list page of each kind the home page counts.
-LIST_URLS = {
-    str(ILOKG.FlagshipProgramme): "/flagships",
-    str(ILOKG.Instrument): "/instruments",
-    str(ILOKG.Outcome): "/bienniums",
-    str(ILOKG.Output): "/bienniums",
-    str(ILOKG.Indicator): "/bienniums",
-    str(SDGO.Goal): "/sdg/goals",
-    str(SDGO.Target): "/sdg/targets",
-    str(SDGO.Indicator): "/sdg/indicators",
-    str(ILOKG.Organization): "/partners",
-    str(ILOKG.Country): "/countries",
-    str(ILOKG.SourceDocument): "/documents",
-}
 
 
 # Example queries of the editor: (title, query); each runs on this graph and returns rows.
@@ -93,6 +79,22 @@ def home(request: Request, graph: GraphDep, settings: SettingsDep) -> HTMLRespon
             "list_urls": LIST_URLS,
         },
     )
+
+
+# The list page of each kind the home page counts.
+LIST_URLS = {
+    str(ILOKG.FlagshipProgramme): "/flagships",
+    str(ILOKG.Instrument): "/instruments",
+    str(ILOKG.Outcome): "/bienniums",
+    str(ILOKG.Output): "/bienniums",
+    str(ILOKG.Indicator): "/bienniums",
+    str(SDGO.Goal): "/sdg/goals",
+    str(SDGO.Target): "/sdg/targets",
+    str(SDGO.Indicator): "/sdg/indicators",
+    str(ILOKG.Organization): "/partners",
+    str(ILOKG.Country): "/countries",
+    str(ILOKG.SourceDocument): "/documents",
+}
 
 
 @router.get("/search", response_class=HTMLResponse, summary="Search names, acronyms, codes and short ids")

@@ -15,6 +15,7 @@ from graph.queries import overview as queries
 from graph.read.citations import Citations
 from graph.read.questions import EvidenceItem, Questions, Ref
 from graph.read.search import MAX_SEARCH_RESULTS, Search, SearchHit
+from graph.read.search import SearchTextError as SearchTextError  # where the pages have always found it
 from graph.read.wording import natural_key
 from graph.store.formats import Binding, binding_value
 from ontology.namespaces import ILOKG, SDG_BASE, SDGO
