@@ -56,17 +56,18 @@ def biennium_structure(biennium: Iri) -> str:
 
 
 def targets_served(goal: Iri) -> str:
-    """The targets of a goal, and each flagship serving one, stated (with evidence) or derived only."""
+    """The targets of a goal, and each flagship serving one with how many quotes state it (0: derived only)."""
+    # The evidence is looked up from the bound target and flagship: an EXISTS over every evidence node is slow.
     return (
         PROLOGUE
-        + f"""SELECT ?target ?flagship ?stated WHERE {{
+        + f"""SELECT ?target ?flagship (COUNT(?evidence) AS ?quotes) WHERE {{
   ?target skos:broader {goal} ; a sdgo:Target .
   OPTIONAL {{
-    ?flagship a ilokg:FlagshipProgramme ; ilokg:servesTarget ?target .
-    BIND(EXISTS {{ ?evidence a ilokg:Evidence ; rdf:subject ?flagship ; rdf:predicate ilokg:servesTarget ;
-                   rdf:object ?target }} AS ?stated)
+    ?flagship ilokg:servesTarget ?target ; a ilokg:FlagshipProgramme .
+    OPTIONAL {{ ?evidence rdf:object ?target ; rdf:subject ?flagship ; rdf:predicate ilokg:servesTarget ;
+                          a ilokg:Evidence }}
   }}
-}}"""
+}} GROUP BY ?target ?flagship"""
     )
 
 

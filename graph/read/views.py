@@ -555,7 +555,7 @@ class Views:
             item = found.setdefault(target, TargetRow(self.questions.ref(target, names.get(target)), [], []))
             if "flagship" in row:
                 flagship = self.questions.ref(row["flagship"]["value"], names.get(row["flagship"]["value"]))
-                stated = row.get("stated", {}).get("value") in ("true", "1")
+                stated = int(row["quotes"]["value"]) > 0
                 (item.stated if stated else item.derived).append(flagship)
         for item in found.values():
             item.stated.sort(key=lambda ref: ref.label or "")

@@ -258,6 +258,8 @@ def _check_sdg_goal(page: Any) -> None:
     assert page.locator("h1").inner_text() == "Goal 8"
     codes = page.locator("#targets ~ .table-scroll tbody th").all_inner_texts()
     assert codes.index("Target 8.2") < codes.index("Target 8.10")  # natural order
+    row = page.locator("#targets ~ .table-scroll tbody tr").nth(codes.index("Target 8.7"))
+    assert "IPEC+" in row.locator("td").nth(1).inner_text()  # stated by a document (the named question's answer)
 
 
 def _check_sdg_target(page: Any) -> None:
