@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.pages import ALL_PAGES
+from tests.pages import ALL_PAGES, NOT_FOUND_PAGES, printed_symbols
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 VNU_JAR = PROJECT_DIR / "web" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -33,7 +33,7 @@ def rendered(client: httpx.Client) -> dict[str, httpx.Response]:
 
 def test_pages_answer_html(rendered: dict[str, httpx.Response]) -> None:
     for name, response in rendered.items():
-        expected = 404 if name == "not-found" else 200
+        expected = 404 if name in NOT_FOUND_PAGES else 200
         assert response.status_code == expected, f"{PAGES[name]}: {response.status_code}"
         assert response.headers["content-type"].startswith("text/html"), PAGES[name]
 
@@ -86,14 +86,107 @@ def test_the_answer_reads_without_javascript(rendered: dict[str, httpx.Response]
 
 def test_resource_pages_give_every_link_with_evidence(rendered: dict[str, httpx.Response]) -> None:
     html = rendered["flagship"].text
-    assert 'id="links-out"' in html and 'id="links-in"' in html
-    assert "principal standard" in html
+    for section in ("names", "standards", "sdgs", "results", "figures", "partners", "countries"):
+        assert f'<h2 id="{section}">' in html, section
+    assert 'class="strength-group strength-stated"' in html
+    assert "Principal labour standards" in html
+    general = rendered["region"].text  # things without a view of their own: every link in and out
+    assert 'id="links-in"' in general
     assert 'href="/id/instrument/C182"' in html
     quotes = re.findall(r'<blockquote cite="/documents/([a-z0-9-]+)#L(\d+)">', html)
     assert len(quotes) > 20
     # A derived link names its rule and its premises.
     target = rendered["sdg-target"].text
     assert "Derived by the rule" in target
+
+
+EVIDENCE_BLOCK = re.compile(r'<figure class="evidence">(.*?)</figure>', re.S)
+
+
+def test_every_evidence_block_shows_its_documents_symbol(rendered: dict[str, httpx.Response]) -> None:
+    symbols = printed_symbols()
+    assert set(symbols) == {"gb325-pol7", "pb-2022-23"}  # the two texts that print their symbol
+    checked = 0
+    for name, response in rendered.items():
+        for block in EVIDENCE_BLOCK.findall(response.text):
+            document = re.search(r'<blockquote cite="/documents/([a-z0-9-]+)#L\d+"', block)
+            assert document is not None, f"{PAGES[name]}: a quote without its line: {block[:200]}"
+            if document.group(1) in symbols:
+                assert f'<span class="symbol">{symbols[document.group(1)]}</span>' in block, f"{PAGES[name]}: {block}"
+                checked += 1
+    assert checked > 100
+
+
+def test_a_quote_is_placed_where_its_text_places_it(rendered: dict[str, httpx.Response]) -> None:
+    # GB.325/POL/7 numbers its paragraphs; the table of the flagships' standards sits in paragraph 14.
+    lines = (Path(__file__).parent.parent / "seeds/documents/gb325-pol7-flagship-programmes-2015.txt").read_text(
+        encoding="utf-8"
+    )
+    numbered = [
+        (n, int(m.group(1))) for n, text in enumerate(lines.splitlines(), 1) if (m := re.match(r"(\d+)\. ", text))
+    ]
+    quoted = next(n for n, text in enumerate(lines.splitlines(), 1) if text.startswith("Conventions Nos 138,"))
+    paragraph = max((line, number) for line, number in numbered if line < quoted)[1]
+    html = rendered["flagship"].text
+    block = next(b for b in EVIDENCE_BLOCK.findall(html) if f"#L{quoted}" in b)
+    assert f'<span class="place">para. {paragraph}</span>' in block
+    assert '<time datetime="2015-11">November 2015</time>' in block
+
+
+def test_a_quote_can_be_cited_as_text_and_ris(client: httpx.Client, rendered: dict[str, httpx.Response]) -> None:
+    html = rendered["flagship"].text
+    ris_path = re.search(r'<a href="(/cite/gb325-pol7/[0-9a-f]+)\.ris" download>', html)
+    assert ris_path is not None
+    ris = client.get(ris_path.group(1) + ".ris")
+    assert ris.status_code == 200 and ris.headers["content-type"].startswith("application/x-research-info-systems")
+    fields = dict(line.split("  - ", 1) for line in ris.text.split("\r\n") if "  - " in line)
+    assert fields["TY"] == "RPRT" and fields["SN"] == printed_symbols()["gb325-pol7"] and fields["PY"] == "2015"
+    assert fields["UR"].startswith("https://www.ilo.org/")
+    assert re.search(r"line \d+ \(http://127\.0\.0\.1:\d+/documents/gb325-pol7#L\d+\)", fields["N1"])
+    text = client.get(ris_path.group(1) + ".txt").text
+    assert printed_symbols()["gb325-pol7"] in text and "November 2015" in text and "para. 14" in text.lower()
+    assert client.get("/cite/gb325-pol7/0000000000000000.ris").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "lands_on", "heading"),
+    [
+        ("/bienniums/2020-21", "/id/biennium/2020-21", "Programme and Budget 2020–21"),
+        ("/flagships/ipec-plus", "/id/flagship/ipec-plus", "IPEC+"),
+        ("/instruments/c182", "/id/instrument/C182", "Worst Forms of Child Labour Convention"),
+        ("/sdg/targets/8.7", "/resources/sdg:8.7", "Target 8.7"),
+        ("/bienniums/2022-23/outputs/7.1", "/id/output/2022-23/7.1", "Output 7.1"),
+        ("/flagships", "/flagships", "Flagship programmes"),
+        ("/sparql", "/sparql", "SPARQL editor"),
+    ],
+)
+def test_a_browser_at_a_json_route_gets_a_page(client: httpx.Client, url: str, lands_on: str, heading: str) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    page = client.get(url, headers=browser, follow_redirects=True)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.url.path == lands_on
+    assert heading in re.search(r"<h1>(.*?)</h1>", page.text, re.S).group(1)  # type: ignore[union-attr]
+    program = client.get(url, headers={"Accept": "application/json, application/rdf+xml;q=0.5"})
+    assert program.status_code == 200 and not program.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("GET", "/no/such/page", 404),
+        ("GET", "/id/flagship/no-such-flagship", 404),
+        ("GET", "/bienniums/1999-00", 404),
+        ("GET", "/bienniums/2020-21/nonsense", 422),
+        ("GET", "/resources/http%3A%2F%2Fexample.org%2F%3Cbad%3E", 400),
+        ("DELETE", "/flagships", 405),
+        ("GET", "/cite/gb325-pol7/0000000000000000.ris", 404),
+    ],
+)
+def test_every_error_a_browser_meets_is_a_page(client: httpx.Client, method: str, url: str, status: int) -> None:
+    response = client.request(method, url, headers={"Accept": "text/html"})
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<p class="error" role="alert">' in response.text
 
 
 def test_document_page_has_an_anchor_per_line_and_its_links(rendered: dict[str, httpx.Response]) -> None:
@@ -105,7 +198,13 @@ def test_document_page_has_an_anchor_per_line_and_its_links(rendered: dict[str, 
 
 
 def test_search_finds_short_ids_and_names(client: httpx.Client) -> None:
-    for text, expected in (("8.7", "/resources/sdg:8.7"), ("C182", "/id/instrument/C182"), ("IPEC+", "ipec-plus")):
+    for text, expected in (
+        ("8.7", "/resources/sdg:8.7"),
+        ("C182", "/id/instrument/C182"),
+        ("IPEC+", "ipec-plus"),
+        ("Convention No. 182", "/id/instrument/C182"),
+        ("OSH-GAP", "/id/flagship/safety-health-for-all"),
+    ):
         html = client.get("/search", params={"q": text}).text
         first = re.search(r'<ol class="results">\s*<li><a href="([^"]+)"', html)
         assert first is not None and expected in first.group(1), text

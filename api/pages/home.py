@@ -8,15 +8,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS
-from api.pages.render import render
+from api.pages.render import BrowserRoute, render
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from graph.queries import PROLOGUE
 from graph.queries.examples import EXAMPLE_QUERIES
 from graph.read.overview import SearchTextError
 from graph.settings import Settings
-from ontology.namespaces import ILOKG
+from ontology.namespaces import ILOKG, SDGO
 
 router = APIRouter(tags=["pages"])
+browsers = APIRouter(tags=["pages"], route_class=BrowserRoute, include_in_schema=False)
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 FLAGSHIP = str(ILOKG.FlagshipProgramme)
@@ -35,8 +36,25 @@ def home(request: Request, graph: GraphDep, settings: SettingsDep) -> HTMLRespon
             "documents": view.documents(),
             "info": view.build_info(),
             "flagships": flagships,
+            "list_urls": LIST_URLS,
         },
     )
+
+
+# The list page of each kind the home page counts.
+LIST_URLS = {
+    str(ILOKG.FlagshipProgramme): "/flagships",
+    str(ILOKG.Instrument): "/instruments",
+    str(ILOKG.Outcome): "/bienniums",
+    str(ILOKG.Output): "/bienniums",
+    str(ILOKG.Indicator): "/bienniums",
+    str(SDGO.Goal): "/sdg/goals",
+    str(SDGO.Target): "/sdg/targets",
+    str(SDGO.Indicator): "/sdg/indicators",
+    str(ILOKG.Organization): "/partners",
+    str(ILOKG.Country): "/countries",
+    str(ILOKG.SourceDocument): "/documents",
+}
 
 
 @router.get("/search", response_class=HTMLResponse, summary="Search names, acronyms, codes and short ids")
@@ -56,28 +74,38 @@ def search(
     return render(request, graph, "search.html", {"q": q, "hits": hits, "error": None})
 
 
-@router.get("/query", response_class=HTMLResponse, summary="SPARQL editor (opened with `query`, when given)")
-def query_editor(
-    request: Request,
-    graph: GraphDep,
-    settings: SettingsDep,
-    query: Annotated[str, Query(description="A query to open the editor with (a named question's SPARQL)")] = "",
-) -> HTMLResponse:
+def _editor(request: Request, graph: LoadedGraph, query: str) -> HTMLResponse:
     prefixes = "".join(line for line in PROLOGUE.splitlines(keepends=True))
     examples = [(title, prefixes + "\n" + text) for title, text in EXAMPLE_QUERIES]
-    # The editor only shows the text; the endpoint checks it when it runs, so a long one is cut, not refused.
-    opened = query[: settings.max_query_length] if query.strip() else examples[0][1]
-    return render(
+    response = render(
         request,
         graph,
         "editor.html",
         {
             "examples": examples,
-            "query": opened,
+            # The editor only shows the text; the endpoint checks it when it runs, so a long one is cut, not refused.
+            "query": query[: request.app.state.settings.max_query_length] if query.strip() else examples[0][1],
             "solution_formats": [offer.media_type for offer in SOLUTION_OFFERS],
             "graph_formats": [offer.media_type for offer in GRAPH_OFFERS],
         },
     )
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+QueryText = Annotated[str, Query(description="A query to open in the editor")]
+
+
+@router.get("/query", response_class=HTMLResponse, summary="SPARQL editor")
+def query_editor(request: Request, graph: GraphDep, query: QueryText = "") -> HTMLResponse:
+    return _editor(request, graph, query)
+
+
+@browsers.get("/sparql", response_class=HTMLResponse)
+def sparql_in_a_browser(request: Request, graph: GraphDep, query: QueryText = "") -> HTMLResponse:
+    """A browser opening the endpoint gets the editor (with the query of the address, if any); programs get the
+    service description or the answer, as the SPARQL 1.1 Protocol says."""
+    return _editor(request, graph, query)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

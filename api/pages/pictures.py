@@ -12,9 +12,11 @@ from pydantic import BaseModel, Field
 from api.pages.render import page_href, problem_html, render
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from api.routes.models import EvidenceModel, RefModel
+from graph.ids import IdError
 from graph.read.overview import Flow, Overview
 from graph.read.paths import PathBoundExceeded
 from graph.read.questions import UnknownResource
+from graph.read.search import SearchTextError
 from graph.settings import Settings
 from ontology.namespaces import ILOKG
 
@@ -24,6 +26,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 FLAGSHIP = str(ILOKG.FlagshipProgramme)
 PATH_MAX_LENGTH = 4
 PATH_LIMIT = 10
+PATH_NAME_HITS = 5
 
 
 class FlowNodeModel(BaseModel):
@@ -134,18 +137,55 @@ def flow_page(
 def path_page(
     request: Request,
     graph: GraphDep,
-    from_: Annotated[str, Query(alias="from", description="Start: C182, 8.7, ipec-plus, prefix:local")] = "",
+    from_: Annotated[str, Query(alias="from", description="Start: a name, acronym or code, as search reads them")] = "",
     to: Annotated[str, Query(description="End, written the same ways")] = "",
+    hubs: Annotated[
+        bool, Query(description="Also go through hubs: SDG goals, bienniums, the portfolio, regions")
+    ] = False,
 ) -> HTMLResponse:
-    context: dict[str, Any] = {"from_": from_, "to": to, "answer": None, "error": None}
+    context: dict[str, Any] = {"from_": from_, "to": to, "hubs": hubs, "answer": None, "error": None}
     if not from_.strip() or not to.strip():
         return render(request, graph, "path.html", context)
+
+    def by_name(text: str) -> list[str]:
+        try:
+            return [hit.ref.iri for hit in graph.overview.search(text, PATH_NAME_HITS)]
+        except SearchTextError:
+            return []
+
     try:
-        context["answer"] = graph.path_index().paths(from_, to, PATH_MAX_LENGTH, PATH_LIMIT)
+        answer = graph.path_index().paths(
+            from_, to, PATH_MAX_LENGTH, PATH_LIMIT, avoid_hubs=not hubs, by_strength=True, lookup=by_name
+        )
     except UnknownResource as error:
         context["error"] = str(error)
         return render(request, graph, "path.html", context, status_code=404)
     except PathBoundExceeded as error:
         context["error"] = str(error)
         return render(request, graph, "path.html", context, status_code=422)
+    hops = [hop for path in answer.paths for hop in path.hops]
+    context["answer"] = answer
+    # Where a text was read as a name (not an id), the page says which thing it was read as.
+    context["read_as"] = {
+        "from": not _names_by_id(graph, from_, answer.source.iri),
+        "to": not _names_by_id(graph, to, answer.target.iri),
+    }
+    context["quotes"] = graph.overview.citations.evidence(iri for hop in hops for iri in hop.evidence[:1])
+    context["rules"] = {
+        iri: item.rule
+        for iri, item in graph.questions.explain(sorted({d for hop in hops for d in hop.derivations})).items()
+    }
     return render(request, graph, "path.html", context)
+
+
+def _names_by_id(graph: LoadedGraph, text: str, iri: str) -> bool:
+    """Whether `text` is an id (or code, or IRI) of `iri`, rather than a name search found it by."""
+    if text.strip() == iri:
+        return True
+    for short_id in graph.ids.loose_candidates(text):
+        try:
+            if str(graph.ids.resolve(short_id).iri) == iri:
+                return True
+        except IdError:
+            continue
+    return False

@@ -214,10 +214,28 @@ class _Builder:
                     meta.add((iri, DCTERMS.issued, Literal(row["issued"])))
                 if row["publisher"]:
                     meta.add((iri, DCTERMS.publisher, Literal(row["publisher"])))
+                if row.get("creator"):
+                    meta.add((iri, DCTERMS.creator, Literal(row["creator"])))
+                if row.get("type"):
+                    meta.add((iri, DCTERMS.type, Literal(row["type"], lang="en")))
+                self.official_address(number, row, iri, meta)
         for key, (file, title) in REFERENCE_DOCUMENTS.items():
             path = self.seeds / file
             self.documents[key] = SourceText.read(key, path)
             self.describe_document(key, file, title, self.documents[key])
+
+    def official_address(self, number: int, row: dict[str, str], iri: URIRef, meta: Graph) -> None:
+        """The official publication's address (rdfs:seeAlso, as instruments link to NORMLEX), with its source."""
+        url = (row.get("url") or "").strip()
+        if not url:
+            return
+        if not re.fullmatch(r"https://[^\s<>\"{}|\\^`]+", url) or not (row.get("url_source") or "").strip():
+            self.problems.append(
+                f"documents/documents.csv:{number}: document {row['key']!r}: url must be an https:// address, "
+                "with url_source saying where it comes from (the document's text, or the address pattern)"
+            )
+            return
+        meta.add((iri, RDFS.seeAlso, URIRef(url)))
 
     def describe_document(self, key: str, file: str, title: str, text: SourceText) -> URIRef:
         iri = self.ids.resolve(f"document:{key}").iri

@@ -11,12 +11,14 @@ _BOOKKEEPING = "ilokg:Evidence, ilokg:Derivation"
 
 
 def links(excluded_graphs: Iterable[Iri]) -> str:
-    """Every link between two resources (no type, literal or bookkeeping node), outside the excluded graphs."""
+    """Every link between two resources (no type, literal or bookkeeping node), outside the excluded graphs; not
+    the links to other vocabularies' names for a thing (exactMatch) or to pages about it (seeAlso)."""
     return (
         PROLOGUE
         + f"""SELECT DISTINCT ?s ?p ?o WHERE {{
   GRAPH ?g {{ ?s ?p ?o }}
-  FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type && ?g NOT IN ({iri_list(excluded_graphs)}))
+  FILTER(isIRI(?s) && isIRI(?o) && ?p NOT IN (rdf:type, skos:exactMatch, skos:closeMatch, rdfs:seeAlso)
+         && ?g NOT IN ({iri_list(excluded_graphs)}))
   FILTER NOT EXISTS {{ ?s a ?k FILTER(?k IN ({_BOOKKEEPING})) }}
   FILTER NOT EXISTS {{ ?o a ?k2 FILTER(?k2 IN ({_BOOKKEEPING})) }}
 }}"""
@@ -32,3 +34,8 @@ REASONS = (
 )
 PREFERRED_LABELS = PROLOGUE + "SELECT ?s (SAMPLE(?x) AS ?l) WHERE { ?s skos:prefLabel ?x } GROUP BY ?s"
 PROPERTY_LABELS = PROLOGUE + "SELECT ?p (SAMPLE(?x) AS ?l) WHERE { ?p rdfs:label ?x } GROUP BY ?p"
+
+
+def hubs(classes: Iterable[Iri]) -> str:
+    """The resources of the given classes (the hubs a path search avoids unless asked)."""
+    return f"SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(?t IN ({iri_list(classes)})) }}"

@@ -7,16 +7,18 @@ Plain data for any presentation (the HTML pages and their JSON routes).
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph import terms
-from graph.ids import IdError
 from graph.queries import overview as queries
+from graph.read.citations import Citations
 from graph.read.questions import EvidenceItem, Questions, Ref
+from graph.read.search import MAX_SEARCH_RESULTS, Search, SearchHit
+from graph.read.search import SearchTextError as SearchTextError  # where the pages have always found it
+from graph.read.wording import natural_key
 from graph.store.formats import Binding, binding_value
-from ontology.namespaces import ILOKG, SDG_BASE, SDGO, SKOS
+from ontology.namespaces import ILOKG, SDG_BASE, SDGO
 
 # The kinds a person asks about, in the order the home page lists them; SDG classes are not in our ontology.
 KIND_LABELS: dict[str, str] = {
@@ -61,13 +63,6 @@ CLASS_NAMES: dict[str, str] = {
     str(ILOKG.SourceDocument): "source document",
     str(ILOKG.DocumentPart): "part of a document",
 }
-NAME_PROPERTIES = (SKOS.prefLabel, SKOS.altLabel, ILOKG.acronym, SKOS.notation, ILOKG.shortId)
-MAX_SEARCH_RESULTS = 50
-MAX_SEARCH_TEXT = 200
-
-
-class SearchTextError(ValueError):
-    """A search text that cannot be searched (empty or too long); the message says what to write."""
 
 
 @dataclass(frozen=True)
@@ -129,16 +124,6 @@ class DocumentText:
     matches_build: bool
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    """A thing found by a search, with the name that matched."""
-
-    ref: Ref
-    kind: str | None
-    matched: str
-    exact: bool
-
-
 @dataclass
 class FlowNode:
     """A node of the flow diagram; `column` 0 flagships, 1 standards and P&B results, 2 the SDGs."""
@@ -169,10 +154,6 @@ class Flow:
     links: list[FlowLink]
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
 class Overview:
     """Summaries and lookups over one store, for the pages a person reads."""
 
@@ -181,7 +162,8 @@ class Overview:
         self.store = questions.store
         self.ids = questions.ids
         self.seeds_dir = seeds_dir
-        self._names: tuple[str, list[tuple[str, str, str]]] | None = None
+        self.finder = Search(questions, CLASS_NAMES)
+        self.citations = Citations(questions, seeds_dir)
 
     # ------------------------------------------------------------ what the graph holds
 
@@ -233,7 +215,9 @@ class Overview:
     def stated_links(self, document: SourceDocumentInfo) -> list[StatedLink]:
         """Every link the document states, in the order of its lines."""
         rows = self.store.select(queries.stated_links(terms.iri(document.ref.iri)))
-        names = self.questions.labels({row[k]["value"] for row in rows for k in ("s", "o") if row[k]["type"] == "uri"})
+        iris = {row[k]["value"] for row in rows for k in ("s", "o") if row[k]["type"] == "uri"}
+        # Figures and indicator values have no name: they read as their words instead of their ids.
+        names = self.finder.titles(iris) | self.questions.labels(iris)
         links: list[StatedLink] = []
         for row in rows:
             obj = row["o"]
@@ -257,13 +241,6 @@ class Overview:
 
     # ------------------------------------------------------------ search
 
-    def _name_index(self) -> list[tuple[str, str, str]]:
-        """(IRI, name, property) for every name and short id; read once per build."""
-        if self._names is None or self._names[0] != self.store.build_id:
-            rows = self.store.select(queries.names(terms.iri(str(p)) for p in NAME_PROPERTIES))
-            self._names = (self.store.build_id, [(r["s"]["value"], r["name"]["value"], r["p"]["value"]) for r in rows])
-        return self._names[1]
-
     def kinds_of(self, iris: set[str]) -> dict[str, str]:
         """The most specific class name of each IRI that has one of the known classes."""
         if not iris:
@@ -280,45 +257,8 @@ class Overview:
         return {s: CLASS_NAMES[t] for s, t in kinds.items()}
 
     def search(self, text: str, limit: int = MAX_SEARCH_RESULTS) -> list[SearchHit]:
-        """Things whose short id, code, name or acronym matches `text`: exact ids first, then names."""
-        wanted = _fold(text)
-        if not wanted:
-            raise SearchTextError("write a name, an acronym or a short id to search for, such as IPEC+, C182 or 8.7")
-        if len(wanted) > MAX_SEARCH_TEXT:
-            raise SearchTextError(f"the search text is longer than {MAX_SEARCH_TEXT} characters; write fewer words")
-        scored: dict[str, tuple[int, str, bool]] = {}
-        for rank, short_id in enumerate(self.ids.loose_candidates(text)):
-            try:
-                iri = str(self.ids.resolve(short_id).iri)
-            except IdError:
-                continue
-            scored[iri] = (rank, short_id, True)
-        words = wanted.split()
-        for iri, name, _ in self._name_index():
-            folded = _fold(name)
-            if folded == wanted:
-                score = 10
-            elif folded.startswith(wanted):
-                score = 20
-            elif wanted in folded:
-                score = 30
-            elif all(word in folded for word in words):
-                score = 40
-            else:
-                continue
-            if iri not in scored or score < scored[iri][0]:
-                scored[iri] = (score, name, score == 10)
-        names = self.questions.labels(set(scored))
-        known = {iri for iri in scored if iri in names or self._holds(iri)}
-        kinds = self.kinds_of(known)
-        ranked = sorted(known, key=lambda iri: (scored[iri][0], kinds.get(iri, "~"), (names.get(iri) or iri).lower()))
-        return [
-            SearchHit(self.questions.ref(iri, names.get(iri)), kinds.get(iri), scored[iri][1], scored[iri][2])
-            for iri in ranked[:limit]
-        ]
-
-    def _holds(self, iri: str) -> bool:
-        return bool(self.store.select(queries.holds(terms.iri(iri))))
+        """Things whose id, code, name or acronym matches `text`, best first (see graph.read.search)."""
+        return self.finder.search(text, limit)
 
     # ------------------------------------------------------------ the flow from flagships to the SDGs
 
@@ -334,7 +274,7 @@ class Overview:
         middle = self.store.select(queries.flow_middle(chosen_flagship))
         served = self.store.select(queries.flow_served(chosen_flagship))
         links: dict[tuple[str, str], FlowLink] = {}
-        predicate_names = self._property_names()
+        predicate_names = self.property_names()
 
         def link(source: str, target: str, predicate: str) -> FlowLink:
             key = (source, target)
@@ -405,21 +345,18 @@ class Overview:
             kind = kinds.get(iri, "")
             column = 0 if iri in flagships else 2 if kind.startswith("SDG") else 1
             nodes.append(FlowNode(self.questions.ref(iri, names.get(iri)), kind, column))
-        nodes.sort(key=lambda n: (n.column, n.kind, _natural_key(n.ref.id or n.ref.iri)))
+        nodes.sort(key=lambda n: (n.column, n.kind, natural_key(n.ref.id or n.ref.iri)))
         order = {node.ref.iri: i for i, node in enumerate(nodes)}
         links.sort(key=lambda item: (order[item.source], order[item.target]))
         for item in links:
             item.evidence.sort(key=lambda e: (e.document.iri, e.line))
         return Flow(level, nodes, links)
 
-    def _property_names(self) -> dict[str, str]:
+    def property_names(self) -> dict[str, str]:
+        """The label of every object property of the ontology."""
         rows = self.store.select(queries.OBJECT_PROPERTY_LABELS)
         return {row["p"]["value"]: row["label"]["value"] for row in rows}
 
 
 def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def _natural_key(text: str) -> list[tuple[int, str]]:
-    return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", text)]

@@ -5,6 +5,11 @@ evidence and derivation bookkeeping nodes, not the ontology or the build descrip
 A path may follow a link either way; each hop says which way and why (evidence or
 derivation ids). Every search is bounded, so a too-wide request is refused, never left
 running.
+
+Hubs (an SDG goal, a biennium, the flagship portfolio, an ILO region) link to so much that a
+path through one says little ("Better Work -> Goal 8 <- IPEC+"): a search may leave them out
+as steps of a path (never as its ends). Paths may be ranked by strength: fewer hops derived
+by a rule first, then fewer hops, then steps through more specific things.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,6 +26,7 @@ from graph.ids import IdError, IdScheme
 from graph.queries import paths as queries
 from graph.read.questions import Ref, UnknownResource
 from graph.store.base import GraphStore
+from ontology.namespaces import ILOKG, SDGO
 
 if TYPE_CHECKING:  # networkx is imported when the first path index is built, not at service start
     import networkx as nx
@@ -30,6 +36,10 @@ BACKWARD = "backward"
 # A path search gives up after this many partial paths, whatever the other bounds.
 MAX_EXPANSIONS = 200_000
 MAX_NEIGHBOURHOOD_NODES = 300
+# Classes whose members are hubs: a path through one of them links almost anything to anything.
+HUB_CLASSES = (SDGO.Goal, ILOKG.Biennium, ILOKG.FlagshipPortfolio, ILOKG.Region)
+# Ranked by strength, a search gathers this many times the paths it lists before it ranks them.
+STRENGTH_POOL = 5
 _EXCLUDED_GRAPHS = ("graph/ontology", "graph/meta")
 
 
@@ -88,6 +98,8 @@ class PathAnswer:
     shortest: Path | None
     paths: list[Path]
     truncated: bool  # more paths exist than `limit`
+    hubs_avoided: list[Ref] = field(default_factory=list)  # hubs left out as steps of a path
+    by_strength: bool = False  # ranked by strength (fewer derived hops first), else shortest first
 
 
 @dataclass
@@ -124,12 +136,20 @@ class Neighbourhood:
 class PathIndex:
     """The link graph of one build, for paths and neighbourhoods."""
 
-    def __init__(self, build_id: str, graph: nx.MultiDiGraph, labels: dict[str, str], ids: IdScheme) -> None:
+    def __init__(
+        self,
+        build_id: str,
+        graph: nx.MultiDiGraph,
+        labels: dict[str, str],
+        ids: IdScheme,
+        hubs: frozenset[str] = frozenset(),
+    ) -> None:
         self.build_id = build_id
         self.graph = graph
         self.undirected = graph.to_undirected(as_view=True)
         self.labels = labels
         self.ids = ids
+        self.hubs = hubs
 
     @classmethod
     def build(cls, store: GraphStore, ids: IdScheme) -> PathIndex:
@@ -143,6 +163,8 @@ class PathIndex:
             target.setdefault(key, []).append(row["node"]["value"])
         labels = {row["s"]["value"]: row["l"]["value"] for row in store.select(queries.PREFERRED_LABELS)}
         predicate_labels = {row["p"]["value"]: row["l"]["value"] for row in store.select(queries.PROPERTY_LABELS)}
+        hub_rows = store.select(queries.hubs(terms.iri(str(c)) for c in HUB_CLASSES))
+        hubs = frozenset(row["s"]["value"] for row in hub_rows)
         import networkx as nx
 
         graph = nx.MultiDiGraph()
@@ -155,15 +177,16 @@ class PathIndex:
                 p, label, tuple(sorted(evidence.get((s, p, o), ()))), tuple(sorted(derivations.get((s, p, o), ())))
             )
             graph.add_edge(s, o, key=p, info=info)
-        return cls(store.build_id, graph, labels, ids)
+        return cls(store.build_id, graph, labels, ids, hubs)
 
     # ------------------------------------------------------------ resolving ids
 
     def ref(self, iri: str) -> Ref:
         return Ref(iri, self.ids.short_id(iri), self.labels.get(iri))
 
-    def resolve(self, text: str) -> str:
-        """The node a loose id (C182, 8.7, ipec-plus, prefix:local, an IRI) stands for; UnknownResource if none."""
+    def resolve(self, text: str, lookup: Callable[[str], list[str]] | None = None) -> str:
+        """The node a loose id (C182, 8.7, ipec-plus, prefix:local, an IRI) stands for, or else the first of the
+        IRIs `lookup` finds for the text (a search by name); UnknownResource if none."""
         value = text.strip()
         if value.startswith(("http://", "https://")) and value in self.graph:
             return value
@@ -174,6 +197,9 @@ class PathIndex:
             except IdError:
                 continue
         for iri in candidates:
+            if iri in self.graph:
+                return iri
+        for iri in lookup(value) if lookup is not None and value else []:
             if iri in self.graph:
                 return iri
         raise UnknownResource(
@@ -204,13 +230,15 @@ class PathIndex:
     def _path(self, nodes: list[str]) -> Path:
         return Path(len(nodes) - 1, [self._hop(a, b) for a, b in itertools.pairwise(nodes)])
 
-    def _distances_to(self, target: str, cutoff: int) -> dict[str, int]:
+    def _distances_to(self, graph: nx.Graph, target: str, cutoff: int) -> dict[str, int]:
         import networkx as nx
 
-        lengths: dict[str, int] = nx.single_source_shortest_path_length(self.undirected, target, cutoff=cutoff)
+        lengths: dict[str, int] = nx.single_source_shortest_path_length(graph, target, cutoff=cutoff)
         return lengths
 
-    def _simple_paths(self, source: str, target: str, length: int, to_target: dict[str, int]) -> Iterator[list[str]]:
+    def _simple_paths(
+        self, graph: nx.Graph, source: str, target: str, length: int, to_target: dict[str, int]
+    ) -> Iterator[list[str]]:
         """Simple paths of exactly `length` hops, pruned by the distance to the target; bounded by MAX_EXPANSIONS."""
         expansions = 0
         stack: list[tuple[str, list[str]]] = [(source, [source])]
@@ -221,7 +249,7 @@ class PathIndex:
                 if depth == length:
                     yield path
                 continue
-            for neighbour in sorted(self.undirected.adj[node], reverse=True):
+            for neighbour in sorted(graph.adj[node], reverse=True):
                 if neighbour in path or depth + 1 + to_target.get(neighbour, length + 1) > length:
                     continue
                 expansions += 1
@@ -234,27 +262,63 @@ class PathIndex:
                     )
                 stack.append((neighbour, [*path, neighbour]))
 
-    def paths(self, source_id: str, target_id: str, max_length: int, limit: int) -> PathAnswer:
-        """Shortest path and simple paths of up to `max_length` hops (at most `limit`, shortest first)."""
+    def paths(
+        self,
+        source_id: str,
+        target_id: str,
+        max_length: int,
+        limit: int,
+        *,
+        avoid_hubs: bool = False,
+        by_strength: bool = False,
+        lookup: Callable[[str], list[str]] | None = None,
+    ) -> PathAnswer:
+        """Shortest path and simple paths of up to `max_length` hops (at most `limit`): shortest first, or ranked
+        by strength; through hubs or not. `lookup` finds a thing by name where the text is no id."""
         import networkx as nx
 
-        source, target = self.resolve(source_id), self.resolve(target_id)
-        to_target = self._distances_to(target, max_length)
+        source, target = self.resolve(source_id, lookup), self.resolve(target_id, lookup)
+        blocked = sorted(self.hubs - {source, target}) if avoid_hubs else []
+        graph = nx.restricted_view(self.undirected, blocked, []) if blocked else self.undirected
+        to_target = self._distances_to(graph, target, max_length)
         shortest: Path | None = None
-        if source in to_target or nx.has_path(self.undirected, source, target):
-            shortest = self._path(nx.shortest_path(self.undirected, source, target))
+        if source in to_target or nx.has_path(graph, source, target):
+            shortest = self._path(nx.shortest_path(graph, source, target))
+        wanted = limit * STRENGTH_POOL if by_strength else limit
         found: list[Path] = []
         truncated = False
         if source != target and source in to_target:
             for length in range(to_target[source], max_length + 1):
-                for nodes in self._simple_paths(source, target, length, to_target):
-                    if len(found) >= limit:
+                for nodes in self._simple_paths(graph, source, target, length, to_target):
+                    if len(found) >= wanted:
                         truncated = True
                         break
                     found.append(self._path(nodes))
                 if truncated:
                     break
-        return PathAnswer(self.ref(source), self.ref(target), max_length, limit, shortest, found, truncated)
+        if by_strength:
+            found.sort(key=self._strength)
+            truncated = truncated or len(found) > limit
+            found = found[:limit]
+        hubs_avoided = [self.ref(hub) for hub in blocked if hub in self.graph]
+        return PathAnswer(
+            self.ref(source),
+            self.ref(target),
+            max_length,
+            limit,
+            shortest,
+            found,
+            truncated,
+            hubs_avoided,
+            by_strength,
+        )
+
+    def _strength(self, path: Path) -> tuple[int, int, int]:
+        """Stronger first: fewer hops a rule derives (the others a document states), then fewer hops, then steps
+        through more specific things (fewer links of their own) before steps through widely linked ones."""
+        derived = sum(1 for hop in path.hops if not hop.stated)
+        spread = sum(int(self.undirected.degree(hop.target.iri)) for hop in path.hops[:-1])
+        return (derived, path.length, spread)
 
     # ------------------------------------------------------------ neighbourhoods
 

@@ -6,7 +6,6 @@ Plain data for any presentation (JSON routes, HTML pages, the command line).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from graph.ids import IdError
 from graph.queries import questions as question_queries
 from graph.queries import resources as queries
 from graph.read.questions import DerivationItem, EvidenceItem, Questions, Ref, UnknownResource
+from graph.read.wording import natural_key
 from graph.store.formats import Binding, binding_value
 from ontology.namespaces import ILOKG, RDF, SKOS
 
@@ -251,10 +251,11 @@ class Resources:
         return found
 
 
-def _link_sort_key(link: Link) -> str:
+def _link_sort_key(link: Link) -> list[tuple[int, str]]:
+    """Codes in natural order (8.2 before 8.10), then names."""
     if link.node is not None:
-        return (link.node.id or link.node.label or link.node.iri).lower()
-    return link.value.value.lower() if link.value else ""
+        return natural_key(link.node.id or link.node.label or link.node.iri)
+    return natural_key(link.value.value) if link.value else []
 
 
 @dataclass
@@ -286,7 +287,7 @@ class Catalogue:
             self.questions.ref(row["member"]["value"], row["label"]["value"] if "label" in row else None)
             for row in rows
         ]
-        return sorted(refs, key=lambda r: _natural_key(r.id or r.iri))
+        return sorted(refs, key=lambda r: natural_key(r.id or r.iri))
 
     def is_a(self, iri: str, class_iri: str) -> bool:
         return bool(self.store.select(question_queries.is_of_class(terms.iri(iri), terms.iri(class_iri))))
@@ -320,8 +321,3 @@ class Catalogue:
                 evidence=[item for _, item in self.questions.evidence_for(iri, str(ILOKG.figure), figure_iri)],
             )
         return list(figures.values())
-
-
-def _natural_key(text: str) -> list[tuple[int, str]]:
-    """Order 8.10 after 8.9 and C029 before C182."""
-    return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", text)]

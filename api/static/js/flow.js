@@ -19,7 +19,13 @@
     }
     if (id.indexOf("sdg:") === 0) { return id.slice(4) + " " + short(ref.label || "", 38); }
     if (/^[CPR]\d{3}$/.test(id)) { return id + " " + short(ref.label || "", 34); }
-    return short(id.replace(/^(outcome|output):/, "$1 ") + (ref.label ? " " + ref.label : ""), 44);
+    // A P&B result by its code as printed and its biennium: "Output 7.1 (2022–23) Increased capacity…".
+    var result = /^(outcome|output):(\d{4})-(\d\d)\/(.+)$/.exec(id);
+    if (result) {
+      var code = result[1].charAt(0).toUpperCase() + result[1].slice(1) + " " + result[4];
+      return short(code + " (" + result[2] + "\u2013" + result[3] + ")" + (ref.label ? " " + ref.label : ""), 44);
+    }
+    return short(ref.label || id, 44);
   }
 
   fetch(holder.dataset.src, { headers: { "Accept": "application/json" } })

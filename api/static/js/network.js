@@ -13,9 +13,23 @@
     return "/resources/" + encodeURIComponent(ref.id || ref.iri).replace(/%3A/g, ":").replace(/%2F/g, "/");
   }
   function localName(iri) { return iri.split(/[\/#]/).pop() || iri; }
-  function centreName(ref) {
+  var codeWords = {
+    outcome: "Outcome", output: "Output", indicator: "Indicator",
+    "strategic-objective": "Objective", "operational-objective": "Objective"
+  };
+  // The name a person reads: a code as printed (Target 8.7, Output 7.1 (2020–21), C182), an acronym, or the name.
+  function displayName(ref) {
+    var id = ref.id || "";
+    var match = /^sdg:(\d+(?:\.\w+)*)$/.exec(id);
+    if (match) { return ["Goal", "Target", "Indicator"][Math.min(match[1].split(".").length - 1, 2)] + " " + match[1]; }
+    match = /^([a-z-]+):(\d{4})-(\d\d)\/(.+)$/.exec(id);
+    if (match && codeWords[match[1]]) { return codeWords[match[1]] + " " + match[4] + " (" + match[2] + "\u2013" + match[3] + ")"; }
+    match = /^biennium:(\d{4})-(\d\d)$/.exec(id);
+    if (match) { return "P&B " + match[1] + "\u2013" + match[2]; }
+    if (/^[CPR]\d{3}$/.test(id)) { return id; }
     var acronym = /\(([^)]{2,12})\)$/.exec(ref.label || "");
-    return acronym ? acronym[1] : (ref.id || ref.label || localName(ref.iri));
+    if (acronym) { return acronym[1]; }
+    return ref.label || localName(ref.iri);
   }
   function short(text, max) { return text.length > max ? text.slice(0, max - 1) + "…" : text; }
   function kindOf(ref) {
@@ -49,8 +63,9 @@
     shown.forEach(function (n) { keep[n.id] = true; });
     var links = data.edges.filter(function (e) { return keep[e.source] && keep[e.target] && e.source !== e.target; })
       .map(function (e) { return { source: e.source, target: e.target, stated: e.stated, label: e.link.label || "" }; });
-    var width = holder.clientWidth || 800;
-    var height = holder.clientHeight || 480;
+    // The holder is hidden while empty: measure the figure it sits in, and keep the picture in proportion.
+    var width = holder.parentNode.clientWidth || 800;
+    var height = Math.max(320, Math.min(520, Math.round(width * 0.8)));
     var simulation = d3.forceSimulation(shown)
       .force("link", d3.forceLink(links).id(function (n) { return n.id; }).distance(Math.min(width, height) / 3))
       .force("charge", d3.forceManyBody().strength(-420))
@@ -89,8 +104,8 @@
       .attr("text-anchor", "middle").attr("font-size", function (n) { return n.id === centre ? 14 : 11; })
       .attr("font-weight", function (n) { return n.id === centre ? 700 : 400; })
       .attr("fill", "#1b1f24").attr("paint-order", "stroke").attr("stroke", "#ffffff").attr("stroke-width", 3)
-      .text(function (n) { return short(n.id === centre ? centreName(n.ref) : (n.ref.id || n.ref.label || localName(n.id)), 26); });
-    node.append("title").text(function (n) { return (n.ref.label || "") + (n.ref.id ? " (" + n.ref.id + ")" : ""); });
+      .text(function (n) { return short(displayName(n.ref), 26); });
+    node.append("title").text(function (n) { return displayName(n.ref) + (n.ref.label && n.ref.label !== displayName(n.ref) ? ": " + n.ref.label : ""); });
     if (nodes.length > shown.length || data.truncated) {
       var note = document.createElement("p");
       note.className = "meta";

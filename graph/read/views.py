@@ -1,0 +1,836 @@
+"""A view of each kind of thing, for the pages a person reads: a flagship's dossier, an instrument, an SDG goal,
+target or indicator, a biennium's outline, a P&B outcome or output, a P&B indicator's table of targets and
+results, a country, a partner, and the lists of each.
+
+Plain data built from a resource's description (every link with its evidence or derivation) and a few lookups.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from graph import terms
+from graph.ids import REGIONS
+from graph.queries import views as queries
+from graph.read.citations import Citations
+from graph.read.questions import EvidenceItem, Ref
+from graph.read.resources import IN, OUT, Catalogue, Figure, Link, LinkGroup, ResourceDescription, Resources
+from graph.read.wording import biennium_of, code_name, natural_key
+from graph.store.formats import binding_value
+from ontology.namespaces import ILOKG, RDF, RDFS, SDGO, SKOS
+
+# Which view shows a thing of each class (the most specific class decides; others get the general page).
+VIEW_OF_CLASS: dict[str, str] = {
+    str(ILOKG.FlagshipProgramme): "flagship",
+    str(ILOKG.Convention): "instrument",
+    str(ILOKG.Protocol): "instrument",
+    str(ILOKG.Recommendation): "instrument",
+    str(SDGO.Goal): "sdg",
+    str(SDGO.Target): "sdg",
+    str(SDGO.Indicator): "sdg",
+    str(ILOKG.Biennium): "biennium",
+    str(ILOKG.PolicyOutcome): "result",
+    str(ILOKG.EnablingOutcome): "result",
+    str(ILOKG.Output): "result",
+    str(ILOKG.StrategicObjective): "result",
+    str(ILOKG.OperationalObjective): "result",
+    str(ILOKG.InFocusProgramme): "result",
+    str(ILOKG.Indicator): "indicator",
+    str(ILOKG.Country): "agent",
+    str(ILOKG.Organization): "agent",
+}
+NAME_KINDS = {str(SKOS.prefLabel): "name", str(SKOS.altLabel): "other name", str(ILOKG.acronym): "acronym"}
+SERVES = (ILOKG.servesGoal, ILOKG.servesTarget, ILOKG.servesIndicator)
+# Links every page shows in its own place, never again among the "other links".
+SHOWN_ELSEWHERE = {
+    (str(RDF.type), OUT),
+    (str(ILOKG.shortId), OUT),
+    (str(SKOS.notation), OUT),
+    (str(ILOKG.figure), OUT),
+    (str(ILOKG.indicatorValue), OUT),
+    (str(ILOKG.inBiennium), OUT),
+    *((p, OUT) for p in NAME_KINDS),
+}
+# An indicator that counts (`Number of Member States that …`), and what it counts.
+_COUNTED = re.compile(r"^Number of (.+?)(?: (?:that|which|with|where|whose|having|to|for|able|of|on|in|from)\b|$)")
+
+
+# ------------------------------------------------------------------ shared pieces
+
+
+@dataclass
+class NameUse:
+    """A name a thing goes by, and the documents (and so the years) that use it."""
+
+    text: str
+    what: str
+    evidence: list[EvidenceItem]
+
+
+@dataclass
+class LinkSet:
+    """Links grouped by how the graph knows them: stated by a document, or derived by a rule."""
+
+    key: str
+    title: str
+    note: str
+    links: list[Link]
+
+
+@dataclass
+class BienniumLinks:
+    """The links of one biennium (P&B results are per biennium)."""
+
+    biennium: str
+    groups: list[tuple[str, list[Link]]]
+
+
+@dataclass
+class FigureTable:
+    """The figures of one unit; one column per document that gives any, so documents that differ sit side by side."""
+
+    unit: str
+    documents: list[Ref]
+    rows: list[tuple[Figure, str]]  # (figure, IRI of its document)
+
+    @property
+    def compared(self) -> bool:
+        return len(self.documents) > 1
+
+
+@dataclass
+class QuotedGroup:
+    """Links one set of quotes states together (the countries a sentence lists), shown once with those quotes."""
+
+    links: list[Link]
+    evidence: list[EvidenceItem]
+
+
+def grouped_by_quote(links: list[Link]) -> list[QuotedGroup]:
+    """Links grouped by the quotes that state them, in the order of their first link."""
+    groups: dict[tuple[tuple[str, int, str], ...], QuotedGroup] = {}
+    for link in links:
+        key = tuple(sorted({(e.document.iri, e.line, e.quote) for e in link.evidence}))
+        group = groups.get(key) if key else None
+        if group is None:
+            group = QuotedGroup([], list(link.evidence))
+            groups[key or (("", len(groups), link.node.iri if link.node else ""),)] = group
+        group.links.append(link)
+    return list(groups.values())
+
+
+class _Picker:
+    """Takes links out of a description by predicate and direction, and gives what is left."""
+
+    def __init__(self, description: ResourceDescription) -> None:
+        self.description = description
+        self.taken: set[tuple[str, str]] = set(SHOWN_ELSEWHERE)
+
+    def take(self, predicate: object, direction: str = OUT) -> list[Link]:
+        self.taken.add((str(predicate), direction))
+        return list(self.description.links(str(predicate), direction))
+
+    def many(self, predicates: tuple[object, ...], direction: str = OUT) -> list[Link]:
+        return [link for predicate in predicates for link in self.take(predicate, direction)]
+
+    def others(self) -> list[LinkGroup]:
+        return [
+            group
+            for group in (*self.description.outgoing, *self.description.incoming)
+            if (group.predicate.iri, group.direction) not in self.taken
+        ]
+
+
+def names_of(description: ResourceDescription, years: dict[str, str]) -> list[NameUse]:
+    """Every name, acronym and other name, with one quote of each document that uses it; by the year of the
+    first document that uses it (`years`: the year of each document IRI), then the name first."""
+    uses: list[NameUse] = []
+    for predicate, what in NAME_KINDS.items():
+        for link in description.links(predicate):
+            if link.value is None:
+                continue
+            one_each = {e.document.iri: e for e in sorted(link.evidence, key=lambda e: e.line, reverse=True)}
+            evidence = sorted(one_each.values(), key=lambda e: (years.get(e.document.iri, "~"), e.document.iri))
+            uses.append(NameUse(link.value.value, what, evidence))
+    order = list(NAME_KINDS.values())
+
+    def first_year(use: NameUse) -> str:
+        return min((years.get(e.document.iri, "~") for e in use.evidence), default="~")
+
+    return sorted(uses, key=lambda use: (first_year(use), order.index(use.what), use.text.lower()))
+
+
+def sdg_sets(links: list[Link]) -> list[LinkSet]:
+    """SDG links as the graph knows them today: stated with evidence, or derived with the rule that gives them."""
+    ordered = sorted(links, key=lambda link: natural_key(link.node.id or "" if link.node else ""))
+    return [
+        LinkSet(
+            "stated",
+            "Stated by a document",
+            "a document names the goal, target or indicator; each with its quote",
+            [link for link in ordered if link.stated],
+        ),
+        LinkSet(
+            "derived",
+            "Derived by a rule",
+            "no document names it; a rule reaches it from what the documents state (the rule and its premises)",
+            [link for link in ordered if not link.stated],
+        ),
+    ]
+
+
+def by_biennium(groups: list[tuple[str, list[Link]]]) -> list[BienniumLinks]:
+    """Links to P&B results, per biennium (newest first), keeping the groups (outcomes, outputs) apart."""
+    found: dict[str, dict[str, list[Link]]] = defaultdict(dict)
+    for title, links in groups:
+        for link in links:
+            biennium = biennium_of(link.node) if link.node else None
+            found[biennium or "other"].setdefault(title, []).append(link)
+    return [
+        BienniumLinks(biennium, [(title, found[biennium][title]) for title, _ in groups if title in found[biennium]])
+        for biennium in sorted(found, reverse=True)
+    ]
+
+
+def figure_tables(figures: list[Figure]) -> list[FigureTable]:
+    """Figures by unit (then measure and year), each with its document, so two documents' figures sit side by side."""
+    by_unit: dict[str, list[tuple[Figure, str]]] = defaultdict(list)
+    documents: dict[str, dict[str, Ref]] = defaultdict(dict)
+    for figure in figures:
+        unit = _unit_key(figure.unit)
+        source = figure.evidence[0].document if figure.evidence else Ref("", None, None)
+        by_unit[unit].append((figure, source.iri))
+        documents[unit].setdefault(source.iri, source)
+    tables = [
+        FigureTable(
+            unit,
+            sorted(documents[unit].values(), key=lambda ref: ref.iri),
+            sorted(rows, key=lambda row: ((row[0].measure or "").lower(), row[0].year or "")),
+        )
+        for unit, rows in by_unit.items()
+    ]
+    return sorted(tables, key=lambda table: (-len(table.rows), table.unit))
+
+
+def _unit_key(unit: str | None) -> str:
+    text = (unit or "").strip()
+    return "per cent" if text.lower() in ("percent", "per cent", "%") else text or "(no unit)"
+
+
+# ------------------------------------------------------------------ the kinds
+
+
+@dataclass
+class FlagshipDossier:
+    """A flagship programme: names by document and year, standards, SDGs by how they are known, P&B results by
+    biennium, figures, partners, countries."""
+
+    description: ResourceDescription
+    names: list[NameUse]
+    standards: list[Link]
+    sdg: list[LinkSet]
+    target_ranges: list[Link]
+    results: list[BienniumLinks]
+    figures: list[FigureTable]
+    partners: list[Link]
+    countries: list[Link]
+    others: list[LinkGroup]
+
+    @property
+    def figure_count(self) -> int:
+        return sum(len(table.rows) for table in self.figures)
+
+    @property
+    def partner_groups(self) -> list[QuotedGroup]:
+        return grouped_by_quote(self.partners)
+
+    @property
+    def country_groups(self) -> list[QuotedGroup]:
+        return grouped_by_quote(self.countries)
+
+
+@dataclass
+class InstrumentView:
+    """An international labour standard and what rests on it."""
+
+    description: ResourceDescription
+    kind: str | None
+    adoption_year: str | None
+    normlex: str | None
+    names: list[NameUse]
+    flagships: list[Link]
+    promoted_by: list[BienniumLinks]
+    related: list[tuple[str, list[Link]]]
+    figures: list[FigureTable]
+    others: list[LinkGroup]
+
+
+@dataclass
+class TargetRow:
+    """A target of a goal, and the flagships serving it."""
+
+    target: Ref
+    stated: list[Ref]
+    derived: list[Ref]
+
+
+@dataclass
+class SdgView:
+    """An SDG goal, target or indicator: its code, its text, and what serves it."""
+
+    description: ResourceDescription
+    level: str  # goal, target, indicator
+    code: str
+    broader: list[Link]
+    narrower: list[Link]
+    flagships: list[LinkSet]
+    results: list[Link]
+    reported_by: list[Link]
+    targets: list[TargetRow]
+    others: list[LinkGroup]
+
+
+@dataclass
+class IndicatorValue:
+    """A target, result or baseline of a P&B indicator, as its cell prints it."""
+
+    kind: str
+    region: Ref | None
+    part: str | None
+    amount: str | None
+    text: str | None
+    evidence: EvidenceItem | None
+
+    @property
+    def number(self) -> Decimal | None:
+        try:
+            return Decimal(self.amount) if self.amount is not None else None
+        except InvalidOperation:
+            return None
+
+
+@dataclass
+class ValueRow:
+    """Target and result of one region (None: the total)."""
+
+    region: Ref | None
+    target: IndicatorValue | None
+    result: IndicatorValue | None
+
+
+@dataclass
+class IndicatorTable:
+    """A P&B indicator's targets and results: total and by region, and whether the result met the target."""
+
+    unit: str | None
+    rows: list[ValueRow]
+    other_values: list[IndicatorValue]
+    verdict: str | None  # met, missed, or None where the table cannot say
+
+    @property
+    def largest(self) -> Decimal:
+        amounts = [
+            value.number
+            for row in self.rows
+            for value in (row.target, row.result)
+            if value is not None and value.number is not None
+        ]
+        return max([Decimal(1), *amounts])
+
+
+@dataclass
+class IndicatorView:
+    """A P&B indicator: what it measures, and its table."""
+
+    description: ResourceDescription
+    biennium: str | None
+    measures: list[Link]
+    table: IndicatorTable
+    others: list[LinkGroup]
+
+
+@dataclass
+class ResultView:
+    """A P&B outcome, output, objective or InFocus programme, and what links to it."""
+
+    description: ResourceDescription
+    biennium: str | None
+    parents: list[tuple[str, list[Link]]]
+    children: list[tuple[str, list[Link]]]
+    indicators: list[tuple[Link, IndicatorTable]]
+    flagships: list[Link]
+    standards: list[Link]
+    sdg: list[LinkSet]
+    reports_on: list[Link]
+    partners: list[Link]
+    figures: list[FigureTable]
+    others: list[LinkGroup]
+
+
+@dataclass
+class OutlineItem:
+    """A line of a biennium's outline, with the lines under it."""
+
+    ref: Ref
+    kind: str
+    children: list[OutlineItem] = field(default_factory=list)
+    table: IndicatorTable | None = None
+
+
+@dataclass
+class BienniumView:
+    """A biennium as an outline: outcome -> output -> indicator (objective -> objective -> indicator in 2002-03)."""
+
+    description: ResourceDescription
+    biennium: str
+    outline: list[OutlineItem]
+    counts: list[tuple[str, int]]
+    others: list[LinkGroup] = field(default_factory=list)  # the outline shows every link of a biennium
+
+
+@dataclass
+class AgentView:
+    """A country or a partner: who works there or with it, each with its quote."""
+
+    description: ResourceDescription
+    kind: str
+    groups: list[tuple[str, list[Link]]]
+    others: list[LinkGroup]
+
+    @staticmethod
+    def grouped(links: list[Link]) -> list[QuotedGroup]:
+        return grouped_by_quote(links)
+
+
+@dataclass
+class ListItem:
+    """A line of a list page."""
+
+    ref: Ref
+    note: str
+
+
+@dataclass
+class ListView:
+    """The things of one kind."""
+
+    key: str
+    title: str
+    lead: str
+    sections: list[tuple[str, list[ListItem]]]
+
+
+# Heading of each class in an outline, and the order of the outline's levels.
+OUTLINE_KINDS = {
+    str(ILOKG.StrategicObjective): "strategic objective",
+    str(ILOKG.OperationalObjective): "operational objective",
+    str(ILOKG.InFocusProgramme): "InFocus programme",
+    str(ILOKG.PolicyOutcome): "policy outcome",
+    str(ILOKG.EnablingOutcome): "enabling outcome",
+    str(ILOKG.Output): "output",
+    str(ILOKG.Indicator): "indicator",
+}
+# child --predicate--> parent: how the outline hangs together.
+OUTLINE_UP = {str(ILOKG.outputOf), str(ILOKG.objectiveOf), str(ILOKG.servesObjective)}
+LISTS = {
+    "flagships": "Flagship programmes",
+    "instruments": "International labour standards",
+    "bienniums": "Programme and Budget bienniums",
+    "sdg-goals": "SDG goals",
+    "partners": "Partners",
+    "countries": "Countries and territories",
+}
+
+
+class Views:
+    """Builds the view of any resource, over one graph."""
+
+    def __init__(self, resources: Resources, catalogue: Catalogue, citations: Citations) -> None:
+        self.resources = resources
+        self.catalogue = catalogue
+        self.citations = citations
+        self.questions = resources.questions
+        self.store = resources.store
+
+    def _years(self) -> dict[str, str]:
+        """The year each source document was issued, by its IRI."""
+        return {iri: record.year for iri, record in self.citations.records().items() if record.year}
+
+    def view_kind(self, description: ResourceDescription) -> str | None:
+        """Which view shows this resource (None: the general page)."""
+        kinds = {VIEW_OF_CLASS[t.iri] for t in description.types if t.iri in VIEW_OF_CLASS}
+        return next(iter(sorted(kinds))) if len(kinds) == 1 else None
+
+    # ---------------------------------------------------------------- flagship
+
+    def flagship(self, description: ResourceDescription) -> FlagshipDossier:
+        pick = _Picker(description)
+        return FlagshipDossier(
+            description=description,
+            names=names_of(description, self._years()),
+            standards=pick.take(ILOKG.principalStandard),
+            sdg=sdg_sets(pick.many(SERVES)),
+            target_ranges=pick.take(ILOKG.servesTargetRange),
+            results=by_biennium(
+                [
+                    ("Outcomes", pick.take(ILOKG.contributesToOutcome)),
+                    ("Outputs", pick.take(ILOKG.contributesToOutput)),
+                ]
+            ),
+            figures=figure_tables(self.catalogue.figures(description.resource.iri)),
+            partners=pick.take(ILOKG.partner),
+            countries=pick.take(ILOKG.operatesIn),
+            others=pick.others(),
+        )
+
+    # ---------------------------------------------------------------- instrument
+
+    def instrument(self, description: ResourceDescription) -> InstrumentView:
+        pick = _Picker(description)
+        kind = next((t.label or t.iri.rsplit("#", 1)[-1] for t in description.types if "Instrument" not in t.iri), None)
+        years = [link.value.value for link in pick.take(ILOKG.adoptionYear) if link.value]
+        normlex = [link.node.iri for link in pick.take(RDFS.seeAlso) if link.node]
+        pick.take(ILOKG.instrumentNumber)
+        return InstrumentView(
+            description=description,
+            kind=kind,
+            adoption_year=years[0] if years else None,
+            normlex=normlex[0] if normlex else None,
+            names=names_of(description, self._years()),
+            flagships=pick.take(ILOKG.principalStandard, IN),
+            promoted_by=by_biennium([("Promoted by", pick.take(ILOKG.promotesStandard, IN))]),
+            related=[
+                (title, links)
+                for title, links in (
+                    ("Protocol to", pick.take(ILOKG.protocolTo)),
+                    ("Its protocols", pick.take(ILOKG.protocolTo, IN)),
+                    ("Supplements", pick.take(ILOKG.supplements)),
+                    ("Supplemented by", pick.take(ILOKG.supplements, IN)),
+                )
+                if links
+            ],
+            figures=figure_tables(self.catalogue.figures(description.resource.iri)),
+            others=pick.others(),
+        )
+
+    # ---------------------------------------------------------------- SDG
+
+    def sdg(self, description: ResourceDescription) -> SdgView:
+        pick = _Picker(description)
+        code = (description.resource.id or "").removeprefix("sdg:")
+        level = ("goal", "target", "indicator")[min(code.count("."), 2)]
+        serving = pick.many(SERVES, IN)
+        flagships = [link for link in serving if link.node and (link.node.id or "").startswith("flagship:")]
+        results = [link for link in serving if link not in flagships]
+        targets: list[TargetRow] = []
+        if level == "goal":
+            targets = self._targets_of(description.resource.iri)
+        return SdgView(
+            description=description,
+            level=level,
+            code=code,
+            broader=pick.take(SKOS.broader),
+            narrower=sorted(
+                pick.take(SKOS.broader, IN), key=lambda link: natural_key(link.node.id or "" if link.node else "")
+            ),
+            flagships=sdg_sets(flagships),
+            results=results,
+            reported_by=pick.take(ILOKG.reportsOn, IN),
+            targets=targets,
+            others=[g for g in pick.others() if g.predicate.iri not in (str(SKOS.exactMatch), str(SKOS.inScheme))],
+        )
+
+    def _targets_of(self, goal: str) -> list[TargetRow]:
+        rows = self.store.select(queries.targets_served(terms.iri(goal)))
+        iris = {row["target"]["value"] for row in rows} | {
+            row["flagship"]["value"] for row in rows if "flagship" in row
+        }
+        names = self.questions.labels(iris)
+        found: dict[str, TargetRow] = {}
+        for row in rows:
+            target = row["target"]["value"]
+            item = found.setdefault(target, TargetRow(self.questions.ref(target, names.get(target)), [], []))
+            if "flagship" in row:
+                flagship = self.questions.ref(row["flagship"]["value"], names.get(row["flagship"]["value"]))
+                stated = int(row["quotes"]["value"]) > 0
+                (item.stated if stated else item.derived).append(flagship)
+        for item in found.values():
+            item.stated.sort(key=lambda ref: ref.label or "")
+            item.derived.sort(key=lambda ref: ref.label or "")
+        return sorted(found.values(), key=lambda item: natural_key(item.target.id or item.target.iri))
+
+    # ---------------------------------------------------------------- P&B
+
+    def indicator_tables(self, indicators: list[Ref]) -> dict[str, IndicatorTable]:
+        """The table of targets and results of each indicator."""
+        if not indicators:
+            return {}
+        rows = self.store.select(queries.indicator_values(terms.iri(r.iri) for r in indicators))
+        values: dict[str, dict[str, IndicatorValue]] = defaultdict(dict)
+        for row in rows:
+            value_iri = row["value"]["value"]
+            region = row.get("region")
+            evidence = None
+            if "evidence" in row:
+                evidence = EvidenceItem(
+                    iri=row["evidence"]["value"],
+                    document=self.questions.ref(row["document"]["value"], row["title"]["value"]),
+                    line=int(row["line"]["value"]),
+                    quote=row["quote"]["value"],
+                    note=binding_value(row, "note"),
+                )
+            values[row["indicator"]["value"]].setdefault(
+                value_iri,
+                IndicatorValue(
+                    kind=row["kind"]["value"],
+                    region=self.questions.ref(region["value"], binding_value(row, "regionLabel")) if region else None,
+                    part=binding_value(row, "part"),
+                    amount=binding_value(row, "amount"),
+                    text=binding_value(row, "text"),
+                    evidence=evidence,
+                ),
+            )
+        return {ref.iri: self._table(ref, list(values.get(ref.iri, {}).values())) for ref in indicators}
+
+    @staticmethod
+    def _table(indicator: Ref, values: list[IndicatorValue]) -> IndicatorTable:
+        counted = _COUNTED.match(indicator.label or "")
+        plain = [v for v in values if v.part is None and v.number is not None]
+        others = [v for v in values if v not in plain]
+        region_order = {f"region/{slug}": i for i, slug in enumerate(REGIONS)}
+
+        def order(region: Ref | None) -> int:
+            if region is None:
+                return -1
+            return next((i for key, i in region_order.items() if region.iri.endswith(key)), len(REGIONS))
+
+        regions: dict[str, ValueRow] = {}
+        for value in sorted(plain, key=lambda v: order(v.region)):
+            key = value.region.iri if value.region else ""
+            row = regions.setdefault(key, ValueRow(value.region, None, None))
+            if value.kind == "target":
+                row.target = value
+            elif value.kind == "result":
+                row.result = value
+            else:
+                others.append(value)
+        total = regions.get("")
+        verdict = None
+        if counted and total and total.target and total.result and total.target.number is not None:
+            result = total.result.number
+            verdict = "met" if result is not None and result >= total.target.number else "missed"
+        others.sort(key=lambda v: (v.kind != "target", v.part or "", order(v.region)))
+        return IndicatorTable(counted.group(1) if counted else None, list(regions.values()), others, verdict)
+
+    def indicator(self, description: ResourceDescription) -> IndicatorView:
+        pick = _Picker(description)
+        table = self.indicator_tables([description.resource])[description.resource.iri]
+        return IndicatorView(
+            description=description,
+            biennium=biennium_of(description.resource),
+            measures=pick.take(ILOKG.measuredBy, IN),
+            table=table,
+            others=pick.others(),
+        )
+
+    def result(self, description: ResourceDescription) -> ResultView:
+        pick = _Picker(description)
+        indicators = pick.take(ILOKG.measuredBy)
+        tables = self.indicator_tables([link.node for link in indicators if link.node])
+        parents = [
+            ("Output of", pick.take(ILOKG.outputOf)),
+            ("Objective of", pick.take(ILOKG.objectiveOf)),
+            ("Serves the objective", pick.take(ILOKG.servesObjective)),
+            ("Contributes to", pick.take(ILOKG.contributesToOutcome)),
+        ]
+        children = [
+            ("Outputs", pick.take(ILOKG.outputOf, IN)),
+            ("Operational objectives", pick.take(ILOKG.objectiveOf, IN)),
+            ("InFocus programmes", pick.take(ILOKG.servesObjective, IN)),
+            ("Contributing", [link for link in pick.take(ILOKG.contributesToOutcome, IN) if not _is_flagship(link)]),
+        ]
+        flagships = [
+            link
+            for link in (
+                *description.links(str(ILOKG.contributesToOutcome), IN),
+                *pick.take(ILOKG.contributesToOutput, IN),
+            )
+            if _is_flagship(link)
+        ]
+        pick.take(ILOKG.inBiennium)
+        return ResultView(
+            description=description,
+            biennium=biennium_of(description.resource),
+            parents=[(title, links) for title, links in parents if links],
+            children=[(title, _natural(links)) for title, links in children if links],
+            indicators=[
+                (link, tables[link.node.iri]) for link in _natural(indicators) if link.node and link.node.iri in tables
+            ],
+            flagships=flagships,
+            standards=pick.take(ILOKG.promotesStandard),
+            sdg=sdg_sets(pick.many(SERVES)),
+            reports_on=pick.take(ILOKG.reportsOn),
+            partners=pick.take(ILOKG.partner),
+            figures=figure_tables(self.catalogue.figures(description.resource.iri)),
+            others=pick.others(),
+        )
+
+    def biennium(self, description: ResourceDescription) -> BienniumView:
+        iri = description.resource.iri
+        members = self.store.select(queries.biennium_members(terms.iri(iri)))
+        kinds: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        for row in members:
+            member, cls = row["member"]["value"], row["class"]["value"]
+            if cls in OUTLINE_KINDS:
+                kinds[member] = OUTLINE_KINDS[cls]
+            if "label" in row:
+                labels[member] = row["label"]["value"]
+        items = {m: OutlineItem(self.questions.ref(m, labels.get(m)), kind) for m, kind in kinds.items()}
+        has_parent: set[str] = set()
+        for row in self.store.select(queries.biennium_structure(terms.iri(iri))):
+            s, p, o = row["s"]["value"], row["p"]["value"], row["o"]["value"]
+            child, parent = (s, o) if p in OUTLINE_UP else (o, s)  # measuredBy points down
+            if child in items and parent in items and child not in has_parent:
+                items[parent].children.append(items[child])
+                has_parent.add(child)
+        indicators = [item.ref for item in items.values() if item.kind == "indicator"]
+        tables = self.indicator_tables(indicators)
+        for item in items.values():
+            item.table = tables.get(item.ref.iri)
+            item.children.sort(key=_outline_order)
+        outline = sorted((item for m, item in items.items() if m not in has_parent), key=_outline_order)
+        counted: dict[str, int] = defaultdict(int)
+        for kind in kinds.values():
+            counted[kind] += 1
+        counts = [(kind, counted[kind]) for kind in OUTLINE_KINDS.values() if counted[kind]]
+        return BienniumView(description, (description.resource.id or "").removeprefix("biennium:"), outline, counts)
+
+    # ---------------------------------------------------------------- countries and partners
+
+    def agent(self, description: ResourceDescription) -> AgentView:
+        pick = _Picker(description)
+        is_country = any(t.iri == str(ILOKG.Country) for t in description.types)
+        if is_country:
+            groups = [("Programmes working here", pick.take(ILOKG.operatesIn, IN))]
+        else:
+            partnering = pick.take(ILOKG.partner, IN)
+            groups = [
+                ("Flagship programmes it works with", [link for link in partnering if _is_flagship(link)]),
+                ("P&B results and groups it works with", [link for link in partnering if not _is_flagship(link)]),
+            ]
+        pick.take(ILOKG.isoCode)
+        return AgentView(
+            description=description,
+            kind="country" if is_country else "partner",
+            groups=[(title, links) for title, links in groups if links],
+            others=pick.others(),
+        )
+
+    # ---------------------------------------------------------------- lists
+
+    def list_of(self, key: str) -> ListView:
+        """The things of one kind (a key of LISTS)."""
+        if key == "flagships":
+            items = [ListItem(ref, "") for ref in self.catalogue.members(str(ILOKG.FlagshipProgramme))]
+            return ListView(key, LISTS[key], "The five ILO flagship programmes.", [("", items)])
+        if key == "instruments":
+            return self._instruments()
+        if key == "bienniums":
+            return self._bienniums()
+        if key == "sdg-goals":
+            sections = []
+            for row in self.store.select(queries.SDG_GOALS):
+                ref = self.questions.ref(row["goal"]["value"], binding_value(row, "label"))
+                flagships = int(row["flagships"]["value"])
+                note = f"{row['targets']['value']} targets" + (
+                    f" · {flagships} flagship{'s' if flagships != 1 else ''} serve it" if flagships else ""
+                )
+                sections.append(ListItem(ref, note))
+            sections.sort(key=lambda item: natural_key(item.ref.id or ""))
+            return ListView(
+                key, LISTS[key], "The 17 Sustainable Development Goals and their targets.", [("", sections)]
+            )
+        predicate, noun = (
+            (ILOKG.partner, "programme or result")
+            if key == "partners"
+            else (ILOKG.operatesIn, "programme working there")
+        )
+        class_iri = ILOKG.Organization if key == "partners" else ILOKG.Country
+        listed = []
+        for row in self.store.select(queries.members_linked(terms.iri(str(class_iri)), terms.iri(str(predicate)))):
+            count = int(row["links"]["value"])
+            ref = self.questions.ref(row["member"]["value"], binding_value(row, "label"))
+            listed.append(ListItem(ref, f"{count} {noun}{'s' if count != 1 else ''}" if count else ""))
+        listed.sort(key=lambda item: (item.ref.label or item.ref.id or "").lower())
+        lead = (
+            "Governments, agencies, funds and initiatives the documents name as partners."
+            if key == "partners"
+            else "The countries and territories the documents name as places where programmes work."
+        )
+        return ListView(key, LISTS[key], lead, [("", listed)])
+
+    def _instruments(self) -> ListView:
+        sections: dict[str, list[ListItem]] = defaultdict(list)
+        labels = self.questions.labels
+        rows = self.store.select(queries.INSTRUMENTS)
+        class_names = labels({row["class"]["value"] for row in rows})
+        for row in rows:
+            ref = self.questions.ref(row["instrument"]["value"], binding_value(row, "label"))
+            flagships, results = int(row["flagships"]["value"]), int(row["results"]["value"])
+            note = ", ".join(
+                part
+                for part in (
+                    f"principal standard of {flagships} flagship{'s' if flagships != 1 else ''}" if flagships else "",
+                    f"promoted by {results} P&B result{'s' if results != 1 else ''}" if results else "",
+                )
+                if part
+            )
+            kind = class_names.get(row["class"]["value"]) or row["class"]["value"].rsplit("#", 1)[-1]
+            sections[kind].append(ListItem(ref, note))
+        for items in sections.values():
+            items.sort(key=lambda item: natural_key(item.ref.id or ""))
+        order = ["Convention", "Protocol", "Recommendation"]
+        return ListView(
+            "instruments",
+            LISTS["instruments"],
+            "The Conventions, Protocols and Recommendations the graph holds, with what rests on each.",
+            [(f"{kind}s", sections[kind]) for kind in sorted(sections, key=lambda k: (k not in order, k))],
+        )
+
+    def _bienniums(self) -> ListView:
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        refs: dict[str, Ref] = {}
+        for row in self.store.select(queries.BIENNIUMS):
+            iri = row["biennium"]["value"]
+            refs[iri] = self.questions.ref(iri, binding_value(row, "label"))
+            cls = binding_value(row, "class")
+            if cls in OUTLINE_KINDS:
+                kind = OUTLINE_KINDS[cls]
+                counts[iri][kind] = counts[iri].get(kind, 0) + int(row["n"]["value"])
+        items = [
+            ListItem(refs[iri], ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts[iri].items()))
+            for iri in sorted(refs, key=lambda i: refs[i].id or i, reverse=True)
+        ]
+        return ListView(
+            "bienniums",
+            LISTS["bienniums"],
+            "The Programme and Budget periods the documents cover, each with its results.",
+            [("", items)],
+        )
+
+
+def _is_flagship(link: Link) -> bool:
+    return bool(link.node and (link.node.id or "").startswith("flagship:"))
+
+
+def _natural(links: list[Link]) -> list[Link]:
+    return sorted(links, key=lambda link: natural_key(link.node.id or "" if link.node else ""))
+
+
+def _outline_order(item: OutlineItem) -> tuple[int, list[tuple[int, str]]]:
+    level = list(OUTLINE_KINDS.values()).index(item.kind)
+    return (level if item.kind != "InFocus programme" else len(OUTLINE_KINDS), natural_key(code_name(item.ref) or ""))
