@@ -33,9 +33,11 @@ from graph.curated import CuratedError, Row, read_curated
 from graph.derive import Derivation, Statement, derive
 from graph.evidence import SourceText, fold_space
 from graph.ids import INSTRUMENT_PATTERN, REGIONS, IdError, IdScheme, Resolved
+from graph.observations import add_country_data
 from graph.reference import ReferenceData, read_reference, read_sdg_indicator_iris
 from graph.settings import Settings
 from graph.shapes import Violation, violations
+from graph.translations import add_sdg_translations
 from ontology.namespaces import (
     DCTERMS,
     ILOKG,
@@ -156,6 +158,10 @@ class GraphNames:
     def meta(self) -> URIRef:
         return URIRef(f"{self.base}graph/meta")
 
+    @property
+    def sdg_country_data(self) -> URIRef:
+        return URIRef(f"{self.base}graph/sdg-country-data")
+
 
 @dataclass
 class BuildOutput:
@@ -165,6 +171,8 @@ class BuildOutput:
     statements: list[Statement]
     derivations: list[Derivation]
     counts: dict[str, int] = field(default_factory=dict)
+    # N-Quads lines written with the dataset but never held by rdflib (the SDG country data's observations)
+    quads: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -574,6 +582,7 @@ def build_dataset(settings: Settings) -> BuildOutput:
     builder.read_documents()
     reference = read_reference(settings.seeds_dir, builder.ids)
     builder.add_reference(reference)
+    add_sdg_translations(builder)
     handlers = {
         "links": builder.add_link_row,
         "figures": builder.add_figure_row,
@@ -581,6 +590,7 @@ def build_dataset(settings: Settings) -> BuildOutput:
     }
     for row in rows:
         handlers[row.folder](row)
+    country_data = add_country_data(builder)
     builder.check_known()
     builder.check_names()
     builder.add_identity()
@@ -589,11 +599,14 @@ def build_dataset(settings: Settings) -> BuildOutput:
     builder.add_ontology()
     derivations = derive(builder.statements)
     builder.add_derivations(derivations)
+    # The observations are checked row by row as they are read (graph/observations.py), not by the shapes.
     found = violations(builder.dataset, builder.ids)
     if found:
         raise BuildError([_locate(violation, builder.statements) for violation in found])
     counts = {str(g.identifier): len(g) for g in builder.dataset.graphs() if len(g)}
-    return BuildOutput(builder.dataset, builder.statements, derivations, counts)
+    cube = str(builder.names.sdg_country_data)
+    counts[cube] = counts.get(cube, 0) + len(country_data.quads)
+    return BuildOutput(builder.dataset, builder.statements, derivations, counts, country_data.quads)
 
 
 def _locate(violation: Violation, statements: list[Statement]) -> str:
@@ -643,7 +656,8 @@ def write_build(output: BuildOutput, settings: Settings) -> BuildResult:
     created = datetime.now(UTC).replace(microsecond=0).isoformat()
     # Sorted lines: rdflib's order varies with the hash seed, and the same seeds must give the same build id.
     serialized = output.dataset.serialize(format="nquads", encoding="utf-8")
-    content = b"".join(sorted(line for line in serialized.splitlines(keepends=True) if line.strip()))
+    lines = [line for line in serialized.splitlines(keepends=True) if line.strip()]
+    content = b"".join(sorted([*lines, *(quad.encode() for quad in output.quads)]))
     build_id = hashlib.sha256(content).hexdigest()[:16]
     _describe_build(output, settings, build_id, created)
     names = GraphNames(settings.base_iri)

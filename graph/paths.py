@@ -28,7 +28,8 @@ BACKWARD = "backward"
 # A path search gives up after this many partial paths, whatever the other bounds.
 MAX_EXPANSIONS = 200_000
 MAX_NEIGHBOURHOOD_NODES = 300
-_EXCLUDED_GRAPHS = ("graph/ontology", "graph/meta")
+# The SDG country data is read through graph/countries.py: half a million observation links are no paths.
+_EXCLUDED_GRAPHS = ("graph/ontology", "graph/meta", "graph/sdg-country-data")
 
 
 class PathBoundExceeded(ValueError):
@@ -158,7 +159,9 @@ class PathIndex:
         labels = {
             row["s"]["value"]: row["l"]["value"]
             for row in store.select(
-                PROLOGUE + "SELECT ?s (SAMPLE(?x) AS ?l) WHERE { ?s skos:prefLabel ?x } GROUP BY ?s"
+                PROLOGUE
+                + 'SELECT ?s (SAMPLE(?x) AS ?l) WHERE { ?s skos:prefLabel ?x FILTER(LANGMATCHES(LANG(?x), "en")) } '
+                "GROUP BY ?s"
             )
         }
         predicate_labels = {

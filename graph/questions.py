@@ -100,13 +100,13 @@ class Questions:
         return Ref(iri, self.ids.short_id(iri), label)
 
     def labels(self, iris: set[str]) -> dict[str, str]:
-        """prefLabel of each IRI that has one."""
+        """English prefLabel of each IRI that has one (SDG items and countries also have French and Spanish ones)."""
         if not iris:
             return {}
         values = " ".join(f"<{iri}>" for iri in sorted(iris))
         rows = self.store.select(
-            PROLOGUE + f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} ?s skos:prefLabel ?l }} "
-            "GROUP BY ?s"
+            PROLOGUE + f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} ?s skos:prefLabel ?l "
+            'FILTER(LANGMATCHES(LANG(?l), "en")) } GROUP BY ?s'
         )
         return {row["s"]["value"]: row["label"]["value"] for row in rows}
 

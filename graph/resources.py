@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from graph.ids import IdError
 from graph.questions import PROLOGUE, DerivationItem, EvidenceItem, Questions, Ref, UnknownResource
 from graph.store import Binding
-from ontology.namespaces import ILOKG, RDF, SKOS
+from ontology.namespaces import ILOKG, QB, RDF, SKOS
 
 OUT = "out"
 IN = "in"
@@ -24,7 +24,9 @@ NAME_PREDICATES = {
     str(ILOKG.acronym): "acronyms",
     str(SKOS.notation): "notations",
 }
-_BOOKKEEPING = f"<{ILOKG.Evidence}>, <{ILOKG.Derivation}>"
+# Not shown as links into a resource: evidence and derivation nodes (shown with the links they explain) and
+# observations (thousands point at one SDG indicator or country; graph/countries.py reads them).
+_BOOKKEEPING = f"<{ILOKG.Evidence}>, <{ILOKG.Derivation}>, <{QB.Observation}>"
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ class Resources:
             if p == str(RDF.type):
                 types.append(ref(o))
                 continue
-            if p in NAME_PREDICATES and o["type"] == "literal":
+            # The names are the English ones (or codes); French and Spanish names are among the links.
+            if p in NAME_PREDICATES and o["type"] == "literal" and o.get("xml:lang", "en").startswith("en"):
                 slot = NAME_PREDICATES[p]
                 if slot == "pref_label":
                     names.pref_label = names.pref_label or o["value"]
@@ -293,7 +296,7 @@ def _members_query(class_iri: str, within: str | None) -> str:
         PROLOGUE
         + f"""SELECT ?member (SAMPLE(?name) AS ?label) WHERE {{
   ?member a/rdfs:subClassOf* <{class_iri}> . {scope}
-  OPTIONAL {{ ?member skos:prefLabel ?name }}
+  OPTIONAL {{ ?member skos:prefLabel ?name FILTER(LANGMATCHES(LANG(?name), "en")) }}
 }} GROUP BY ?member"""
     )
 
