@@ -30,7 +30,7 @@ from graph.store import (
 )
 
 EXPORT_FORMATS = {"turtle": TURTLE, "trig": TRIG, "nquads": N_QUADS, "ntriples": N_TRIPLES, "jsonld": JSON_LD}
-QUESTIONS = ("flagships-for-target",)
+QUESTIONS = ("flagships-for-target", "countries-of-flagship")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -127,6 +127,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = connect(settings)
     questions = Questions(store, id_scheme(settings))
+    if args.question == "countries-of-flagship":
+        return _ask_countries(questions, args)
+    if args.indicator or args.series:
+        raise LookupError(f"{args.question} takes no --indicator or --series")
     answer = questions.flagships_for_target(args.argument)
     if args.format == "json":
         print(json.dumps(dataclasses.asdict(answer), indent=2, ensure_ascii=False))
@@ -146,6 +150,34 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"  {item.flagship.label} ({item.flagship.id})")
         for derivation in item.derivations:
             _print_derivation(derivation, "    ")
+    return 0
+
+
+def _ask_countries(questions: Any, args: argparse.Namespace) -> int:
+    from graph.countries import Countries
+
+    answer = Countries(questions).countries_of_flagship(args.argument, args.indicator, args.series)
+    if args.format == "json":
+        print(json.dumps(dataclasses.asdict(answer), indent=2, ensure_ascii=False))
+        return 0
+    flagship = answer.flagship
+    print(f"Countries where {flagship.label} ({flagship.id}) works, as the documents state it", end="")
+    indicator = answer.indicator
+    print(f", with SDG indicator {indicator.id}: {indicator.label}\n" if indicator else "\n")
+    for item in answer.countries:
+        print(f"  {item.country.label} ({item.country.id}, M49 {item.m49})")
+        for evidence in item.evidence:
+            print(f"    - {evidence.document.id} line {evidence.line}: \u201c{evidence.quote}\u201d")
+        if indicator and not item.latest:
+            print("    no data for this indicator")
+        for value in item.latest:
+            breakdown = ", ".join(code.label or code.notation or code.iri for code in value.breakdown.values())
+            print(
+                f"    {value.series.notation} ({value.series.label}): {value.value} {value.unit.label} in {value.year}"
+                + (f" ({breakdown}; {value.nature.label})" if breakdown else f" ({value.nature.label})")
+            )
+    for source in answer.sources:
+        print(f"\nData: {source.citation} ({source.licence})")
     return 0
 
 
@@ -243,7 +275,11 @@ def parser() -> argparse.ArgumentParser:
             sub.add_argument("-o", "--output", help="file to write (default: standard output)")
         elif name == "ask":
             sub.add_argument("question", choices=QUESTIONS)
-            sub.add_argument("argument", help="the SDG target code, e.g. 8.7")
+            sub.add_argument(
+                "argument", help="the SDG target code (8.7) or, for countries-of-flagship, the flagship (ipec-plus)"
+            )
+            sub.add_argument("--indicator", help="countries-of-flagship: the SDG indicator to show, e.g. 8.7.1")
+            sub.add_argument("--series", help="countries-of-flagship: one data series of it, e.g. SL_TLF_CHLDEC")
             sub.add_argument("--format", choices=("text", "json"), default="text")
         elif name == "serve":
             sub.add_argument("--host", help="address to listen on (default 127.0.0.1)")
