@@ -56,10 +56,10 @@ load: build
 # The side-by-side benchmark against rdflib-endpoint and in-process pyoxigraph (not part of `make test`;
 # installs the peer in its own virtualenv under var/bench; see BENCHMARKS.md). bench-full adds 5M triples.
 bench: build
-	$(BIN)/python -m benchmarks.run --sizes seed,100k,1M
+	$(BIN)/python -m benchmarks.run --sizes seed,1M
 
 bench-full: build
-	$(BIN)/python -m benchmarks.run --sizes seed,100k,1M,5M --budget-s 14400
+	$(BIN)/python -m benchmarks.run --sizes seed,1M,5M --budget-s 14400
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

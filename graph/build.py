@@ -590,7 +590,7 @@ def build_dataset(settings: Settings) -> BuildOutput:
     }
     for row in rows:
         handlers[row.folder](row)
-    country_data = add_country_data(builder)
+    country_data = add_country_data(builder, settings.sdg_series)
     builder.check_known()
     builder.check_names()
     builder.add_identity()

@@ -164,14 +164,29 @@ def _lines(path: Path, relative: str, problems: list[str]) -> Iterator[tuple[int
         problems.append(f"{relative}:{reader.line_num}: not valid CSV ({error}); check the quotes")
 
 
-def read_iso_countries(seeds_dir: Path) -> dict[str, IsoCountry]:
+ISO_COLUMNS = ["numeric", "alpha_3", "alpha_2", "name", "common_name", "name_fr", "name_es"]
+
+
+def read_iso_countries(seeds_dir: Path, problems: list[str]) -> dict[str, IsoCountry]:
     """ISO 3166-1 countries by alpha-3 code."""
     countries: dict[str, IsoCountry] = {}
-    with (seeds_dir / ISO_FILE).open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            countries[row["alpha_3"]] = IsoCountry(
-                row["numeric"], row["alpha_3"], row["name"], row["common_name"], row["name_fr"], row["name_es"]
-            )
+    for line, cells in _lines(seeds_dir / ISO_FILE, str(ISO_FILE), problems):
+        if line == 1:
+            if cells != ISO_COLUMNS:
+                problems.append(f"{ISO_FILE}:1: the header is {','.join(cells)}; it must be {','.join(ISO_COLUMNS)}")
+                return {}
+            continue
+        row = dict(zip(ISO_COLUMNS, cells, strict=False))
+        if (
+            len(cells) != len(ISO_COLUMNS)
+            or not re.fullmatch(r"\d{3}", row["numeric"])
+            or not re.fullmatch(r"[A-Z]{3}", row["alpha_3"])
+        ):
+            problems.append(f"{ISO_FILE}:{line}: a row is a three-digit numeric code, an alpha-3 code and names")
+            continue
+        countries[row["alpha_3"]] = IsoCountry(
+            row["numeric"], row["alpha_3"], row["name"], row["common_name"], row["name_fr"], row["name_es"]
+        )
     return countries
 
 
@@ -183,17 +198,19 @@ def m49_code(text: str) -> str:
 class _Reader:
     """Reads the DDF files into triples, collecting every problem instead of stopping at the first."""
 
-    def __init__(self, seeds_dir: Path, ids: IdScheme, graph_iri: URIRef) -> None:
+    def __init__(self, seeds_dir: Path, ids: IdScheme, graph_iri: URIRef, series: str) -> None:
         self.seeds = seeds_dir
         self.ids = ids
         self.base = ids.base_iri
-        self.data = CountryData(countries=read_iso_countries(seeds_dir))
+        self.data = CountryData()
+        self.data.countries = read_iso_countries(seeds_dir, self.data.problems)
         self.by_m49 = {country.m49: country for country in self.data.countries.values()}
         self.codes: dict[str, dict[str, str]] = {}  # DDF key -> code -> the database's name of it
         self.used_codes: dict[str, set[str]] = {}
         self.dimension_names: dict[str, str] = {}
         self.structures: dict[tuple[str, ...], URIRef] = {}
         self.import_iri = graph_iri  # the named graph of the import also names the import as a whole
+        self.wanted = None if series.strip() == "all" else {code.strip().upper() for code in series.split(",")}
         self.terms: dict[str, URIRef] = {}
 
     def relative(self, name: str) -> str:
@@ -253,6 +270,12 @@ class _Reader:
         for line, cells in _lines(self.seeds / DATA_DIR / SERIES_FILE, self.relative(SERIES_FILE), self.data.problems):
             if line == 1:
                 header = cells
+                if not {"concept", "name", "indicator", "description"} <= set(header):
+                    self.problem(
+                        f"{self.relative(SERIES_FILE)}:1: the header {','.join(header)} must name the columns "
+                        "concept, name, indicator and description"
+                    )
+                    return found
                 continue
             if len(cells) == len(header):
                 row = dict(zip(header, cells, strict=True))
@@ -286,6 +309,15 @@ class _Reader:
         files = sorted(p.name for p in (self.seeds / DATA_DIR).glob("ddf--datapoints--*.csv"))
         if not files:
             self.problem(f"{DATA_DIR}: there is no ddf--datapoints--*.csv file; copy the data files into this folder")
+        if self.wanted is not None:
+            held = {name.split("--")[2].upper(): name for name in files}
+            unknown = sorted(self.wanted - set(held))
+            if unknown:
+                self.problem(
+                    f"ILOKG_SDG_SERIES names {', '.join(unknown)}, which {DATA_DIR} has no file for; "
+                    f"write all or codes among {', '.join(sorted(held))}"
+                )
+            files = [name for code, name in sorted(held.items()) if code in self.wanted]
         for name in files:
             self.read_datapoints(name, described)
         self.describe_import()
@@ -520,22 +552,23 @@ class _Reader:
             self.add((prop, RDF.type, QB.AttributeProperty))
 
 
-def read_country_data(seeds_dir: Path, ids: IdScheme, graph_iri: URIRef) -> CountryData:
+def read_country_data(seeds_dir: Path, ids: IdScheme, graph_iri: URIRef, series: str = "all") -> CountryData:
     """The observations of seeds/reference/sdg-country-data as triples, the areas they are about, and the problems.
 
-    `graph_iri` is the named graph they go into; it also names the import (source, licence, citation).
+    `graph_iri` is the named graph they go into; it also names the import (source, licence, citation). `series` is
+    all, or the codes of the series to read, separated by commas.
     """
-    return _Reader(seeds_dir, ids, graph_iri).read()
+    return _Reader(seeds_dir, ids, graph_iri, series).read()
 
 
-def add_country_data(builder: _Builder) -> CountryData:
+def add_country_data(builder: _Builder, series: str = "all") -> CountryData:
     """Describe the import in its named graph and name every country and region of the graph.
 
     Runs after the curated rows, so that a country a document names keeps the document's English name and a
     country code no ISO 3166-1 country has is reported where it is used. The observations themselves are
     `data.quads`, which the build writes beside the dataset once the rest has passed the shapes.
     """
-    data = read_country_data(builder.seeds, builder.ids, builder.names.sdg_country_data)
+    data = read_country_data(builder.seeds, builder.ids, builder.names.sdg_country_data, series)
     builder.problems.extend(data.problems)
     cube = builder.graph(builder.names.sdg_country_data)
     reference = builder.graph(builder.names.reference)

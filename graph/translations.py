@@ -86,20 +86,24 @@ def _read_yaml(seeds_dir: Path, relative: Path, problems: list[str]) -> dict[str
     return {str(key): _text(value) for key, value in loaded.items()}
 
 
-def _kos_labels(seeds_dir: Path) -> dict[tuple[str, str], str]:
+def _kos_labels(seeds_dir: Path, problems: list[str]) -> dict[tuple[str, str], str]:
     """(IRI, language) -> the KOS prefLabel, for French and Spanish."""
     labels: dict[tuple[str, str], str] = {}
-    with (seeds_dir / KOS_FILE).open("rb") as handle:
-        for triple in ox.parse(handle, format=ox.RdfFormat.TURTLE):
-            obj = triple.object
-            if (
-                triple.predicate.value == str(SKOS.prefLabel)
-                and isinstance(obj, ox.Literal)
-                and obj.language in LANGUAGES
-                and isinstance(triple.subject, ox.NamedNode)
-                and triple.subject.value.startswith(SDG_BASE)
-            ):
-                labels[(triple.subject.value, obj.language)] = _text(obj.value)
+    try:
+        triples = list(ox.parse(path=seeds_dir / KOS_FILE, format=ox.RdfFormat.TURTLE))
+    except SyntaxError as error:
+        problems.append(f"{KOS_FILE}:{error.lineno or 1}: not valid Turtle ({error.msg})")
+        return labels
+    for triple in triples:
+        obj = triple.object
+        if (
+            triple.predicate.value == str(SKOS.prefLabel)
+            and isinstance(obj, ox.Literal)
+            and obj.language in LANGUAGES
+            and isinstance(triple.subject, ox.NamedNode)
+            and triple.subject.value.startswith(SDG_BASE)
+        ):
+            labels[(triple.subject.value, obj.language)] = _text(obj.value)
     return labels
 
 
@@ -107,7 +111,7 @@ def read_translations(seeds_dir: Path) -> Translations:
     """The French and Spanish names of every SDG goal, target and indicator of the reference data."""
     result = Translations()
     add = result.triples.append
-    kos = _kos_labels(seeds_dir)
+    kos = _kos_labels(seeds_dir, result.problems)
     things = _sdg_things(seeds_dir)
     for language in LANGUAGES:
         for level in LEVELS:

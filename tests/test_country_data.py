@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -21,6 +23,7 @@ from conftest import ScratchBuild, SessionBuild
 from test_build import append_row, edited, failed_build, replace_once
 from test_cli import ilokg
 
+from graph.build import BuildError, BuildResult, build
 from graph.countries import Countries
 from graph.evidence import fold_space
 from graph.ids import IdScheme
@@ -90,15 +93,33 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", fold_space(text))
 
 
-@pytest.fixture(scope="module")
-def store(built_store: OxigraphStore) -> OxigraphStore:
-    return built_store
+@dataclass(frozen=True)
+class FullBuild:
+    """The project seeds built with the whole SDG country data (the rest of the suite builds three series)."""
+
+    settings: Settings
+    result: BuildResult
+    store: OxigraphStore
+    seconds: float
 
 
 @pytest.fixture(scope="module")
-def countries(built_store: OxigraphStore, built_settings: Settings) -> Countries:
-    ids = IdScheme(built_settings.base_iri, read_sdg_indicator_iris(built_settings.seeds_dir))
-    return Countries(Questions(built_store, ids))
+def full(tmp_path_factory: pytest.TempPathFactory) -> FullBuild:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("full"), sdg_series="all")
+    started = time.perf_counter()
+    result = build(settings)
+    return FullBuild(settings, result, OxigraphStore.in_memory(result), time.perf_counter() - started)
+
+
+@pytest.fixture(scope="module")
+def store(full: FullBuild) -> OxigraphStore:
+    return full.store
+
+
+@pytest.fixture(scope="module")
+def countries(full: FullBuild) -> Countries:
+    ids = IdScheme(full.settings.base_iri, read_sdg_indicator_iris(full.settings.seeds_dir))
+    return Countries(Questions(full.store, ids))
 
 
 def select(store: OxigraphStore, sparql: str) -> list[dict[str, str]]:
@@ -361,8 +382,8 @@ def test_bad_input_is_refused_saying_what_to_write(
     assert says in str(refused.value)
 
 
-def test_the_command_line_answers(built_settings: Settings) -> None:
-    done = ilokg(built_settings, "ask", "countries-of-flagship", "ipec-plus", "--indicator", "8.7.1")
+def test_the_command_line_answers(full: FullBuild) -> None:
+    done = ilokg(full.settings, "ask", "countries-of-flagship", "ipec-plus", "--indicator", "8.7.1")
     assert done.returncode == 0, done.stderr
     year, value = expected_latest(m49_of("PAK"), "SL_TLF_CHLDEC") or (0, Decimal(0))
     pakistan = done.stdout.split(f"Pakistan (country:PAK, M49 {m49_of('PAK')})", 1)[1]
@@ -374,7 +395,7 @@ def test_the_command_line_answers(built_settings: Settings) -> None:
     assert f"SL_TLF_CHLDEC ({fold_space(title)})" in pakistan
     assert f"{value} percent in {year}" in pakistan
     assert "CC BY 4.0" in done.stdout
-    refused = ilokg(built_settings, "ask", "countries-of-flagship", "ipec-plus", "--indicator", "8.99.1")
+    refused = ilokg(full.settings, "ask", "countries-of-flagship", "ipec-plus", "--indicator", "8.99.1")
     assert refused.returncode == 2
     assert refused.stderr == "ilokg: '8.99.1' is no SDG indicator; write it like 8.7.1 or 1.3.1\n"
 
@@ -438,10 +459,10 @@ def test_the_kos_wording_is_kept_where_it_differs(store: OxigraphStore) -> None:
 # ---------------------------------------------------------------- the import: source, licence, citation, VoID
 
 
-def test_the_import_says_its_source_licence_and_citation(store: OxigraphStore, session_build: SessionBuild) -> None:
+def test_the_import_says_its_source_licence_and_citation(store: OxigraphStore, full: FullBuild) -> None:
     citation = re.search(r'Cite as:\s*"([^"]+)"', (DATA / "SOURCE.md").read_text(encoding="utf-8"))
     assert citation is not None
-    base = session_build.settings.base_iri
+    base = full.settings.base_iri
     rows = select(
         store,
         f"""SELECT ?licence ?citation ?source ?issued ?count WHERE {{
@@ -455,23 +476,23 @@ def test_the_import_says_its_source_licence_and_citation(store: OxigraphStore, s
     assert len(rows) == 1
     assert rows[0]["licence"] == "https://creativecommons.org/licenses/by/4.0/"
     assert rows[0]["citation"] == fold_space(citation.group(1))
-    triples = session_build.result.manifest["graphs"]
+    triples = full.result.manifest["graphs"]
     assert isinstance(triples, dict) and int(rows[0]["count"]) == triples[f"{base}graph/sdg-country-data"]
     datasets = select(store, "SELECT ?d WHERE { ?d a qb:DataSet ; qb:structure/a qb:DataStructureDefinition }")
     assert len(datasets) == len(series_files())
 
 
-def test_the_observation_shape_accepts_the_data_and_refuses_a_broken_observation(session_build: SessionBuild) -> None:
+def test_the_observation_shape_accepts_the_data_and_refuses_a_broken_observation(full: FullBuild) -> None:
     """The build checks observations as it reads them; the qb:Observation shape states the same for any copy."""
     from rdflib import Dataset, Literal, URIRef
 
     from ontology.namespaces import QB, RDF, SDMX_MEASURE
 
-    base = session_build.settings.base_iri
+    base = full.settings.base_iri
     keep = f"<{base}observation/SL_TLF_CHLDEC/"
     lines = [
         line
-        for line in session_build.result.dataset_file.read_text(encoding="utf-8").splitlines()
+        for line in full.result.dataset_file.read_text(encoding="utf-8").splitlines()
         if not line.startswith(f"<{base}observation/") or line.startswith(keep)
     ]
     dataset = Dataset()
@@ -529,7 +550,7 @@ def test_malformed_rows_fail_the_build_naming_file_and_line(scratch_build: Scrat
 
 
 def test_a_wrong_header_fails_on_line_1(scratch_build: ScratchBuild) -> None:
-    name = next(p.name for p in series_files().values() if "sl_tlf_neet" in p.name)
+    name = series_files()["SL_TLF_CHLDEA"].name
     path = scratch_build.settings.seeds_dir / "reference" / "sdg-country-data" / name
     with edited(path, replace_once("age,geo_area,", "age,area,")):
         error = failed_build(scratch_build)
@@ -558,4 +579,32 @@ def test_a_citation_missing_from_source_md_fails(scratch_build: ScratchBuild) ->
         error = failed_build(scratch_build)
     assert error.problems == [
         'reference/sdg-country-data/SOURCE.md:1: no citation; write how to cite the data as Cite as: "..."'
+    ]
+
+
+def test_the_whole_import_and_its_build_time_are_reported(full: FullBuild, capsys: pytest.CaptureFixture[str]) -> None:
+    graphs = full.result.manifest["graphs"]
+    assert isinstance(graphs, dict)
+    observations = graphs[f"{full.settings.base_iri}graph/sdg-country-data"]
+    with capsys.disabled():
+        print(
+            f"\nbuild of the seeds with the whole SDG country data: {full.seconds:.2f} s, "
+            f"{full.result.manifest['triples']} triples, {observations} in graph/sdg-country-data"
+        )
+    rows = sum(1 for path in series_files().values() for _ in csv_rows(path))
+    assert observations > 10 * rows
+
+
+def test_a_build_can_import_some_series_only(session_build: SessionBuild, scratch_build: ScratchBuild) -> None:
+    """ILOKG_SDG_SERIES chooses the series: the suite's own builds import three (see conftest.py)."""
+    store = OxigraphStore.in_memory(session_build.result)
+    held = select(store, "SELECT DISTINCT ?code WHERE { ?o a qb:Observation ; ilokg:sdgSeries/skos:notation ?code }")
+    chosen = set(session_build.settings.sdg_series.split(","))
+    assert {row["code"] for row in held} == chosen < set(series_files())
+    settings = scratch_build.settings.model_copy(update={"sdg_series": "SL_TLF_CHLDEC,SL_NO_SUCH"})
+    with pytest.raises(BuildError) as caught:
+        build(settings)
+    assert caught.value.problems == [
+        "ILOKG_SDG_SERIES names SL_NO_SUCH, which reference/sdg-country-data has no file for; write all or codes "
+        "among " + ", ".join(sorted(series_files()))
     ]
