@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.build import BuildError, build, build_dataset, current_build
 from graph.ids import IdScheme
@@ -28,6 +28,9 @@ from graph.store import (
     StoreUnavailable,
     connect,
 )
+
+if TYPE_CHECKING:
+    from graph.questions import Questions
 
 EXPORT_FORMATS = {"turtle": TURTLE, "trig": TRIG, "nquads": N_QUADS, "ntriples": N_TRIPLES, "jsonld": JSON_LD}
 QUESTIONS = ("flagships-for-target", "countries-of-flagship")
@@ -153,7 +156,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ask_countries(questions: Any, args: argparse.Namespace) -> int:
+def _ask_countries(questions: Questions, args: argparse.Namespace) -> int:
     from graph.countries import Countries
 
     answer = Countries(questions).countries_of_flagship(args.argument, args.indicator, args.series)
