@@ -59,6 +59,7 @@ CLASS_NAMES: dict[str, str] = {
     str(ILOKG.Organization): "partner",
     str(ILOKG.Country): "country",
     str(ILOKG.Region): "ILO region",
+    str(ILOKG.M49Region): "UN M49 region",
     str(ILOKG.Figure): "figure",
     str(ILOKG.SourceDocument): "source document",
     str(ILOKG.DocumentPart): "part of a document",

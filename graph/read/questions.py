@@ -162,7 +162,7 @@ class Questions:
         return Ref(iri, self.ids.short_id(iri), label)
 
     def labels(self, iris: set[str]) -> dict[str, str]:
-        """prefLabel of each IRI that has one."""
+        """English prefLabel of each IRI that has one (SDG items and countries also have French and Spanish ones)."""
         if not iris:
             return {}
         rows = self.store.select(queries.labels(terms.iri(i) for i in iris))

@@ -156,7 +156,8 @@ class Resources:
             if p == str(RDF.type):
                 types.append(ref(o))
                 continue
-            if p in NAME_PREDICATES and o["type"] == "literal":
+            # The names are the English ones (or codes); French and Spanish names are among the links.
+            if p in NAME_PREDICATES and o["type"] == "literal" and o.get("xml:lang", "en").startswith("en"):
                 slot = NAME_PREDICATES[p]
                 if slot == "pref_label":
                     names.pref_label = names.pref_label or o["value"]
