@@ -72,12 +72,12 @@ def targets_served(goal: Iri) -> str:
 
 
 def members_linked(class_iri: Iri, predicate: Iri) -> str:
-    """Every member of a class with its name and how many things link to it by `predicate`."""
+    """Every member of a class with its English name and how many things link to it by `predicate`."""
     return (
         PROLOGUE
         + f"""SELECT ?member (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?s) AS ?links) WHERE {{
   ?member a {class_iri} .
-  OPTIONAL {{ ?member skos:prefLabel ?name }}
+  OPTIONAL {{ ?member skos:prefLabel ?name FILTER(LANGMATCHES(LANG(?name), "en")) }}
   OPTIONAL {{ ?s {predicate} ?member }}
 }} GROUP BY ?member"""
     )
@@ -108,7 +108,7 @@ SDG_GOALS = (
     PROLOGUE
     + """SELECT ?goal ?label (COUNT(DISTINCT ?target) AS ?targets) (COUNT(DISTINCT ?flagship) AS ?flagships) WHERE {
   ?goal a sdgo:Goal .
-  OPTIONAL { ?goal skos:prefLabel ?label }
+  OPTIONAL { ?goal skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), "en")) }
   OPTIONAL { ?target skos:broader ?goal ; a sdgo:Target }
   OPTIONAL { ?flagship a ilokg:FlagshipProgramme ; ilokg:servesGoal ?goal }
 } GROUP BY ?goal ?label"""

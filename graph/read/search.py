@@ -160,7 +160,8 @@ class Search:
                     continue
                 text, prop = row["name"]["value"], row["p"]["value"]
                 entry.names.append((text, what[prop], fold(text), compact(text)))
-                if prop == str(SKOS.prefLabel):
+                # A French or Spanish name is found by a search, but the name shown is the English one.
+                if prop == str(SKOS.prefLabel) and row["lang"]["value"] in ("", "en"):
                     entry.label = entry.label or text
                 if prop == str(ILOKG.shortId):
                     entry.code = _code_of(text)

@@ -766,12 +766,19 @@ class Views:
             ref = self.questions.ref(row["member"]["value"], binding_value(row, "label"))
             listed.append(ListItem(ref, f"{count} {noun}{'s' if count != 1 else ''}" if count else ""))
         listed.sort(key=lambda item: (item.ref.label or item.ref.id or "").lower())
+        if key == "partners":
+            lead = "Governments, agencies, funds and initiatives the documents name as partners."
+            return ListView(key, LISTS[key], lead, [("", listed)])
+        # The SDG indicator data by country names every country it has values for, where no programme may work.
         lead = (
-            "Governments, agencies, funds and initiatives the documents name as partners."
-            if key == "partners"
-            else "The countries and territories the documents name as places where programmes work."
+            "The countries and territories the documents name as places where programmes work, then the others "
+            "the SDG indicator data by country has values for."
         )
-        return ListView(key, LISTS[key], lead, [("", listed)])
+        groups = [
+            ("Where programmes work", [item for item in listed if item.note]),
+            ("Other countries with SDG indicator data", [item for item in listed if not item.note]),
+        ]
+        return ListView(key, LISTS[key], lead, [(title, items) for title, items in groups if items])
 
     def _instruments(self) -> ListView:
         sections: dict[str, list[ListItem]] = defaultdict(list)
