@@ -293,6 +293,15 @@ PremiseModel.model_rebuild()
 # ---------------------------------------------------------------- the named questions of the catalogue
 
 
+class DerivedLinkModel(Model):
+    """A link of a chain that no document states and a rule derives from stated links."""
+
+    subject: RefModel
+    predicate: RefModel
+    object: RefModel
+    rule: RefModel = Field(description="The rule that derives it (up from indicator: what an indicator's text names)")
+
+
 class StepModel(Model):
     """A stated link behind a row: the link, and the document, line and quote that state it."""
 
@@ -301,6 +310,9 @@ class StepModel(Model):
     object: RefModel | None = None
     value: str | None = Field(None, description="The literal end of the link (a range, a value as printed)")
     evidence: EvidenceModel
+    derived: DerivedLinkModel | None = Field(
+        None, description="In a chain: the derived link this stated link is a premise of, when it is not stated itself"
+    )
 
 
 class ColumnModel(Model):

@@ -124,8 +124,8 @@ def _flagships_for_sdg(predicate: str, param: str) -> Runner:
         )
         notes = [
             "Serve it: a document states the link (its quote), or states a range of targets that holds this one "
-            "(the quote of the range). Related: reached only through a chain of stated links; the shortest chain "
-            "is shown, each link once.",
+            "(the quote of the range). Related: reached only through a chain of stated links (or of links a rule "
+            "derives from them, shown with the rule and their quotes); the shortest chain is shown, each link once.",
             "What a document states of the flagships as a group stays on the group: it is never counted for one "
             "programme.",
         ]
@@ -145,7 +145,11 @@ def _flagships_for_pb(predicate: str, chain: queries.Chain, param: str) -> Runne
         rows = _flagship_rows(catalogue.links.read(sparql))
         for row in rows:
             row["section"] = row["section"].replace("Serve it: stated by a document", "Stated by a document")
-        notes = [f"Related: reached only {chain.name}, each link stated by a document; no document links them."]
+        notes = [
+            f"Related: reached only {chain.name}, each link stated by a document or derived by a rule from what "
+            "a document states (an output names what the text of an indicator measuring it names: the rule and "
+            "the indicator's quote are shown); no document links them."
+        ]
         return Result(rows, [sparql], notes)
 
     return run

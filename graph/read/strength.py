@@ -53,14 +53,27 @@ _WORDS = {str(SKOS.broader): "belongs to", str(SKOS.prefLabel): "is named"}
 
 
 @dataclass(frozen=True)
+class DerivedLink:
+    """A link of a chain that no document states and a rule derives (an output naming a standard because the text
+    of an indicator that measures it does): the steps that carry it are its stated premises."""
+
+    subject: Ref
+    predicate: Ref
+    object: Ref
+    rule: Ref
+
+
+@dataclass(frozen=True)
 class Step:
-    """One stated link of a chain (or the link itself, when stated), with where a document states it."""
+    """One stated link of a chain (or the link itself, when stated), with where a document states it; in a chain,
+    the derived link it is a premise of, when the chain goes through one."""
 
     subject: Ref
     predicate: Ref
     object: Ref | None
     value: str | None
     evidence: EvidenceItem
+    derived: DerivedLink | None = None
 
 
 @dataclass
@@ -111,9 +124,14 @@ class LinkReader:
         """The links the query gives, each with its strongest way of being known and that way's steps."""
         rows = self.store.select(sparql)
         names = self.questions.labels(
-            {row[k]["value"] for row in rows for k in ("subject", "object", "ps", "po") if row[k]["type"] == "uri"}
+            {
+                row[k]["value"]
+                for row in rows
+                for k in ("subject", "object", "ps", "po", "ds", "do")
+                if k in row and row[k]["type"] == "uri"
+            }
         )
-        predicate_names = self._predicate_names({row["pp"]["value"] for row in rows})
+        predicate_names = self._predicate_names({row[k]["value"] for row in rows for k in ("pp", "dp") if k in row})
         ways: dict[tuple[str, str, str], dict[tuple[str, str], list[Binding]]] = defaultdict(lambda: defaultdict(list))
         for row in rows:
             key = (row["subject"]["value"], row["predicate"]["value"], row["object"]["value"])
@@ -167,16 +185,42 @@ class LinkReader:
                 object=self.questions.ref(po["value"], names.get(po["value"])) if po["type"] == "uri" else None,
                 value=po["value"] if po["type"] != "uri" else None,
                 evidence=evidence,
+                derived=self._derived(row, names, predicate_names),
             )
         return sorted(steps.values(), key=_step_key)
+
+    def _derived(self, row: Binding, names: dict[str, str], predicate_names: dict[str, str]) -> DerivedLink | None:
+        """The derived link of a chain that the row's stated link is a premise of, if any."""
+        if "steprule" not in row:
+            return None
+        ds, dp, do, rule = (row[k]["value"] for k in ("ds", "dp", "do", "steprule"))
+        return DerivedLink(
+            subject=self.questions.ref(ds, names.get(ds)),
+            predicate=Ref(dp, None, predicate_names.get(dp, dp.rsplit("#", 1)[-1])),
+            object=self.questions.ref(do, names.get(do)),
+            rule=Ref(rule, None, binding_value(row, "steprulename") or rule.rsplit("#", 1)[-1]),
+        )
 
     def _predicate_names(self, iris: set[str]) -> dict[str, str]:
         found = self.questions.rdfs_labels(iris)
         return {iri: found.get(iri) or _WORDS.get(iri) or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for iri in iris}
 
 
-def _step_key(step: Step) -> tuple[int, str, int]:
-    return (chain_rank(step.predicate.iri, step.subject.id), step.evidence.document.iri, step.evidence.line)
+def _step_key(step: Step) -> tuple[int, str, int, str, int]:
+    # The premises of a derived link stand together, where the derived link stands in the chain.
+    derived = step.derived
+    place = (
+        chain_rank(derived.predicate.iri, derived.subject.id)
+        if derived
+        else chain_rank(step.predicate.iri, step.subject.id)
+    )
+    return (
+        place,
+        f"{derived.subject.iri} {derived.predicate.iri} {derived.object.iri}" if derived else "",
+        chain_rank(step.predicate.iri, step.subject.id),
+        step.evidence.document.iri,
+        step.evidence.line,
+    )
 
 
 def _source_order(row: Binding) -> tuple[str, int]:
