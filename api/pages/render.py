@@ -22,6 +22,7 @@ from api.problems import Problem
 from api.routes.dependencies import LoadedGraph
 from graph.read.citations import Cited, DocumentRecord
 from graph.read.questions import EvidenceItem, Ref
+from graph.read.strength import STRENGTH_LABELS
 from graph.read.wording import (
     amount_text,
     biennium_of,
@@ -118,6 +119,7 @@ def _natural(items: list[Any], attribute: str = "") -> list[Any]:
 
 
 TEMPLATES.env.globals.update(
+    strength_labels=STRENGTH_LABELS,
     cite=cite,
     service_address=service_address,
     citation_path=citation_path,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from graph.read.catalogue import Column, Question
-from graph.read.strength import strength_of_rule
 
 Strength = Literal["stated", "range", "chain"]
 
@@ -72,16 +71,12 @@ class LinkModel(Model):
     evidence: list[EvidenceModel]
     derivations: list[DerivationModel]
 
-    @computed_field(  # type: ignore[prop-decorator]
+    strength: Strength | None = Field(
+        None,
         description="stated (a document states it), range (a stated range of targets, expanded by rule) or "
-        "chain (reached only through a chain of stated links)"
+        "chain (reached only through a chain of stated links), as every answer says it",
     )
-    @property
-    def strength(self) -> Strength | None:
-        if self.evidence:
-            return "stated"
-        found = {strength_of_rule(d.rule.iri) for d in self.derivations}
-        return "range" if "range" in found else "chain" if found else None
+    why: str = Field("", description="The strength in words: stated; stated as the range 8.2-8.10; related through …")
 
 
 class LinkGroupModel(Model):

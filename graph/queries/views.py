@@ -56,16 +56,20 @@ def biennium_structure(biennium: Iri) -> str:
 
 
 def targets_served(goal: Iri) -> str:
-    """The targets of a goal, and each flagship serving one with how many quotes state it (0: derived only)."""
+    """The targets of a goal, and each flagship serving one with how many quotes state it (0: derived only) and the
+    rules that derive it."""
     # The evidence is looked up from the bound target and flagship: an EXISTS over every evidence node is slow.
     return (
         PROLOGUE
-        + f"""SELECT ?target ?flagship (COUNT(?evidence) AS ?quotes) WHERE {{
+        + f"""SELECT ?target ?flagship (COUNT(DISTINCT ?evidence) AS ?quotes)
+       (GROUP_CONCAT(DISTINCT STR(?rule); SEPARATOR=" ") AS ?rules) WHERE {{
   ?target skos:broader {goal} ; a sdgo:Target .
   OPTIONAL {{
     ?flagship ilokg:servesTarget ?target ; a ilokg:FlagshipProgramme .
     OPTIONAL {{ ?evidence rdf:object ?target ; rdf:subject ?flagship ; rdf:predicate ilokg:servesTarget ;
                           a ilokg:Evidence }}
+    OPTIONAL {{ ?derivation rdf:object ?target ; rdf:subject ?flagship ; rdf:predicate ilokg:servesTarget ;
+                            a ilokg:Derivation ; ilokg:rule ?rule }}
   }}
 }} GROUP BY ?target ?flagship"""
     )

@@ -27,6 +27,18 @@ STRENGTH_LABELS = {
     RANGE: "stated as a range, expanded by rule",
     CHAIN: "related through a chain",
 }
+# What each strength means, wherever links are grouped by it (pages, diagrams).
+STRENGTH_TITLES = {
+    STATED: "Stated by a document",
+    RANGE: "Stated as a range, expanded by rule",
+    CHAIN: "Related through a chain",
+}
+STRENGTH_NOTES = {
+    STATED: "a document states the link: each with its quote",
+    RANGE: "a document states a range of targets that holds it, and the rule expands the range: the quote of the range",
+    CHAIN: "no document states it: it is reached only through a chain of stated links (or links a rule derives "
+    "from them), and is related through the things in between, not served",
+}
 # What a reader may ask for: one strength, or the two that say "serves", or any.
 STRENGTH_FILTERS = {
     "any": set(STRENGTHS),
@@ -46,6 +58,25 @@ def strongest(strengths: Iterable[str]) -> str | None:
     """The strongest of several ways a link is known."""
     found = set(strengths)
     return next((s for s in STRENGTHS if s in found), None)
+
+
+def strength_of(stated: bool, rules: Iterable[str]) -> str | None:
+    """How strong a link is: stated when a document states it, else the strongest of the rules that derive it."""
+    return STATED if stated else strongest(strength_of_rule(rule) for rule in rules)
+
+
+def why_text(strength: str, ranges: list[str], via: list[Ref]) -> str:
+    """The strength in words: stated; stated as the range 8.2-8.10, expanded by rule; related through the things
+    in between."""
+    if strength == STATED:
+        return "stated"
+    if strength == RANGE:
+        return f"stated as the range {ranges[0]}, expanded by rule" if ranges else STRENGTH_LABELS[RANGE]
+    names = [_short(ref) for ref in via]
+    if not names:
+        return "related through a chain"
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"related through {joined}"
 
 
 # Words for the standard vocabularies' links (the ontology labels its own).
@@ -91,16 +122,7 @@ class LinkRow:
     @property
     def why(self) -> str:
         """The strength in words: stated; stated as a range; related through the things in between."""
-        if self.strength == STATED:
-            return "stated"
-        if self.strength == RANGE:
-            ranges = [s.value for s in self.steps if s.value]
-            return f"stated as the range {ranges[0]}, expanded by rule" if ranges else STRENGTH_LABELS[RANGE]
-        names = [_short(ref) for ref in self.via]
-        if not names:
-            return "related through a chain"
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"related through {joined}"
+        return why_text(self.strength, [s.value for s in self.steps if s.value], self.via)
 
 
 def _short(ref: Ref) -> str:

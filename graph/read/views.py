@@ -15,9 +15,12 @@ from decimal import Decimal, InvalidOperation
 from graph import terms
 from graph.ids import REGIONS
 from graph.queries import views as queries
+from graph.read.catalogue import Row
 from graph.read.citations import Citations
+from graph.read.named import GROUP_SECTION, named_questions
 from graph.read.questions import EvidenceItem, Ref
 from graph.read.resources import IN, OUT, Catalogue, Figure, Link, LinkGroup, ResourceDescription, Resources
+from graph.read.strength import STRENGTH_NOTES, STRENGTH_TITLES, STRENGTHS, Step, strength_of
 from graph.read.wording import biennium_of, code_name, natural_key
 from graph.store.formats import binding_value
 from ontology.namespaces import ILOKG, RDF, RDFS, SDGO, SKOS
@@ -163,23 +166,61 @@ def names_of(description: ResourceDescription, years: dict[str, str]) -> list[Na
     return sorted(uses, key=lambda use: (first_year(use), order.index(use.what), use.text.lower()))
 
 
-def sdg_sets(links: list[Link]) -> list[LinkSet]:
-    """SDG links as the graph knows them today: stated with evidence, or derived with the rule that gives them."""
+def strength_sets(links: list[Link]) -> list[LinkSet]:
+    """Links grouped by how strong they are (stated, stated as a range, related through a chain), as every answer
+    groups them (graph/read/strength.py)."""
     ordered = sorted(links, key=lambda link: natural_key(link.node.id or "" if link.node else ""))
     return [
-        LinkSet(
-            "stated",
-            "Stated by a document",
-            "a document names the goal, target or indicator; each with its quote",
-            [link for link in ordered if link.stated],
-        ),
-        LinkSet(
-            "derived",
-            "Derived by a rule",
-            "no document names it; a rule reaches it from what the documents state (the rule and its premises)",
-            [link for link in ordered if not link.stated],
-        ),
+        LinkSet(key, STRENGTH_TITLES[key], STRENGTH_NOTES[key], [link for link in ordered if link.strength == key])
+        for key in STRENGTHS
     ]
+
+
+@dataclass
+class StrengthGroup:
+    """The rows of a named question's answer that share a strength (or what is stated of the flagships as a group):
+    each row a thing (an SDG goal, target or indicator; a flagship), how it is known in words, and its steps."""
+
+    key: str
+    title: str
+    note: str
+    rows: list[Row]
+
+    @property
+    def items(self) -> list[SharedRows]:
+        """The rows, those that the same quotes carry in the same way (the targets of one stated range, a goal and
+        a target one sentence names) shown once with those quotes, in the order of their first row."""
+        items: dict[tuple[object, ...], SharedRows] = {}
+        for row in self.rows:
+            steps: list[Step] = row.get("evidence") or []
+            quotes = tuple((s.evidence.document.iri, s.evidence.line, s.evidence.quote, s.derived) for s in steps)
+            key = (row.get("why"), quotes) if quotes else (len(items),)
+            items.setdefault(key, SharedRows([], row.get("why") or "", steps)).rows.append(row)
+        return list(items.values())
+
+
+@dataclass
+class SharedRows:
+    """Rows of an answer carried by the same quotes in the same way, shown once with them."""
+
+    rows: list[Row]
+    why: str
+    steps: list[Step]
+
+
+GROUP_NOTE = "stated by a document of the flagship programmes as a group, and never counted for any one of them"
+
+
+def answer_groups(rows: list[Row]) -> list[StrengthGroup]:
+    """A named question's rows by strength, in the order of the strengths, then what is stated of the group."""
+    groups = [StrengthGroup(key, STRENGTH_TITLES[key], STRENGTH_NOTES[key], []) for key in STRENGTHS]
+    group = StrengthGroup("group", GROUP_SECTION, GROUP_NOTE, [])
+    for row in rows:
+        if row.get("section") == GROUP_SECTION:
+            group.rows.append(row)
+        else:
+            next(g for g in groups if g.key == row["strength"]).rows.append(row)
+    return [*groups, group] if group.rows else groups
 
 
 def by_biennium(groups: list[tuple[str, list[Link]]]) -> list[BienniumLinks]:
@@ -231,7 +272,7 @@ class FlagshipDossier:
     description: ResourceDescription
     names: list[NameUse]
     standards: list[Link]
-    sdg: list[LinkSet]
+    sdg: list[StrengthGroup]
     target_ranges: list[Link]
     results: list[BienniumLinks]
     figures: list[FigureTable]
@@ -270,11 +311,11 @@ class InstrumentView:
 
 @dataclass
 class TargetRow:
-    """A target of a goal, and the flagships serving it."""
+    """A target of a goal, and the flagships linked to it by strength: stated, stated as a range, related through a
+    chain."""
 
     target: Ref
-    stated: list[Ref]
-    derived: list[Ref]
+    flagships: dict[str, list[Ref]] = field(default_factory=lambda: {key: [] for key in STRENGTHS})
 
 
 @dataclass
@@ -286,7 +327,7 @@ class SdgView:
     code: str
     broader: list[Link]
     narrower: list[Link]
-    flagships: list[LinkSet]
+    flagships: list[StrengthGroup]
     results: list[Link]
     reported_by: list[Link]
     targets: list[TargetRow]
@@ -454,6 +495,7 @@ class Views:
         self.citations = citations
         self.questions = resources.questions
         self.store = resources.store
+        self.named = named_questions(self.questions)
 
     def _years(self) -> dict[str, str]:
         """The year each source document was issued, by its IRI."""
@@ -468,11 +510,12 @@ class Views:
 
     def flagship(self, description: ResourceDescription) -> FlagshipDossier:
         pick = _Picker(description)
+        pick.many(SERVES)  # the SDG links: shown by strength, as the question's rows, never among the others
         return FlagshipDossier(
             description=description,
             names=names_of(description, self._years()),
             standards=pick.take(ILOKG.principalStandard),
-            sdg=sdg_sets(pick.many(SERVES)),
+            sdg=self._sdg_of(description),
             target_ranges=pick.take(ILOKG.servesTargetRange),
             results=by_biennium(
                 [
@@ -485,6 +528,12 @@ class Views:
             countries=pick.take(ILOKG.operatesIn),
             others=pick.others(),
         )
+
+    def _sdg_of(self, description: ResourceDescription) -> list[StrengthGroup]:
+        """The SDG goals, targets and indicators of a flagship by strength: the rows of the question
+        sdg-of-flagship, so the dossier has the same model, rows and words as its page, JSON and CSV."""
+        flagship = (description.resource.id or "").partition(":")[2]
+        return answer_groups(self.named.answer("sdg-of-flagship", {"flagship": flagship}).rows)
 
     # ---------------------------------------------------------------- instrument
 
@@ -525,6 +574,9 @@ class Views:
         serving = pick.many(SERVES, IN)
         flagships = [link for link in serving if link.node and (link.node.id or "").startswith("flagship:")]
         results = [link for link in serving if link not in flagships]
+        # The flagships by strength are the rows of the question flagships-for-<level> (stated, stated as a range,
+        # related through a chain, and what is stated of the flagships as a group).
+        answer = self.named.answer(f"flagships-for-{level}", {level: code})
         targets: list[TargetRow] = []
         if level == "goal":
             targets = self._targets_of(description.resource.iri)
@@ -536,7 +588,7 @@ class Views:
             narrower=sorted(
                 pick.take(SKOS.broader, IN), key=lambda link: natural_key(link.node.id or "" if link.node else "")
             ),
-            flagships=sdg_sets(flagships),
+            flagships=answer_groups(answer.rows),
             results=results,
             reported_by=pick.take(ILOKG.reportsOn, IN),
             targets=targets,
@@ -552,14 +604,16 @@ class Views:
         found: dict[str, TargetRow] = {}
         for row in rows:
             target = row["target"]["value"]
-            item = found.setdefault(target, TargetRow(self.questions.ref(target, names.get(target)), [], []))
+            item = found.setdefault(target, TargetRow(self.questions.ref(target, names.get(target))))
             if "flagship" in row:
                 flagship = self.questions.ref(row["flagship"]["value"], names.get(row["flagship"]["value"]))
-                stated = int(row["quotes"]["value"]) > 0
-                (item.stated if stated else item.derived).append(flagship)
+                rules = (binding_value(row, "rules") or "").split()
+                strength = strength_of(int(row["quotes"]["value"]) > 0, rules)
+                if strength is not None:
+                    item.flagships[strength].append(flagship)
         for item in found.values():
-            item.stated.sort(key=lambda ref: ref.label or "")
-            item.derived.sort(key=lambda ref: ref.label or "")
+            for refs in item.flagships.values():
+                refs.sort(key=lambda ref: ref.label or "")
         return sorted(found.values(), key=lambda item: natural_key(item.target.id or item.target.iri))
 
     # ---------------------------------------------------------------- P&B
@@ -671,7 +725,7 @@ class Views:
             ],
             flagships=flagships,
             standards=pick.take(ILOKG.promotesStandard),
-            sdg=sdg_sets(pick.many(SERVES)),
+            sdg=strength_sets(pick.many(SERVES)),
             reports_on=pick.take(ILOKG.reportsOn),
             partners=pick.take(ILOKG.partner),
             figures=figure_tables(self.catalogue.figures(description.resource.iri)),

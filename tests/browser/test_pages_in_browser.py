@@ -145,7 +145,11 @@ def test_flow_diagram_is_drawn(desktop: Visit) -> None:
     assert svg.locator("a.flow-node.column-1").count() >= 10  # standards and P&B results
     assert svg.locator("a.flow-node.column-2").count() >= 10  # SDG targets
     assert svg.locator("path.flow-link").count() == page.locator("#flow-table-heading ~ table tbody tr").count()
-    assert svg.locator("path.flow-link.derived").count() >= 1
+    # each band drawn by its strength, as the table beside it says it
+    for strength in ("stated", "range", "chain"):
+        drawn = svg.locator(f"path.flow-link.strength-{strength}").count()
+        listed = page.locator(f"#flow-table-heading ~ table tbody tr .badge.strength-{strength}").count()
+        assert drawn == listed >= 1, strength
     desktop.screenshot("flow-diagram")
     page.goto("/flow?flagship=ipec-plus&level=goal")
     page.wait_for_selector("#flow-diagram[data-drawn]")
