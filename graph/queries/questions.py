@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from graph.queries import PROLOGUE
-from graph.terms import Iri, values
+from graph.terms import Iri, Literal, values
 
 
 def labels(iris: Iterable[Iri]) -> str:
@@ -83,4 +83,13 @@ def evidence_sources(evidence: Iterable[Iri]) -> str:
   ?premise dcterms:source ?document ; ilokg:line ?line ; ilokg:quote ?quote .
   ?document dcterms:title ?title
 }}"""
+    )
+
+
+def labels_in(language: Literal) -> str:
+    """Every preferred label in one language (a scan the service runs once per build and language: SDG goals,
+    targets and indicators and countries have French and Spanish names)."""
+    return PROLOGUE + (
+        f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s skos:prefLabel ?l FILTER(LANGMATCHES(LANG(?l), {language})) }} "
+        "GROUP BY ?s"
     )

@@ -79,6 +79,29 @@ class Observation:
         return ", ".join(code.label or code.notation or code.local for code in self.breakdown.values())
 
 
+@dataclass(frozen=True)
+class DataSeries:
+    """A data series the build imported, and the SDG indicator (IRI) it measures."""
+
+    iri: str
+    code: str
+    title: str | None
+    indicator: str
+
+
+@dataclass
+class SeriesHistory:
+    """One data series in one country or region: its latest value (as `latest` chooses it) and the values of the
+    same breakdown (the same sex, age, ...) in every year the series has one, oldest first."""
+
+    latest: Observation
+    points: list[Observation]
+
+    @property
+    def series(self) -> Code:
+        return self.latest.series
+
+
 @dataclass
 class LatestValues:
     """The latest value of each data series of an indicator in each area, the query that reads them, and the
@@ -111,6 +134,25 @@ def _headline_key(observation: Observation) -> tuple[object, ...]:
     return tuple(key)
 
 
+def _breakdown_key(observation: Observation) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((name, code.iri) for name, code in observation.breakdown.items()))
+
+
+def histories(observations: list[Observation]) -> list[SeriesHistory]:
+    """Per series (in the order of their codes), the latest value and the values of its breakdown year by year."""
+    found: list[SeriesHistory] = []
+    for values in latest(observations).values():
+        for headline in values:
+            key = _breakdown_key(headline)
+            points = [
+                o
+                for o in observations
+                if o.area == headline.area and o.series.iri == headline.series.iri and _breakdown_key(o) == key
+            ]
+            found.append(SeriesHistory(headline, sorted(points, key=lambda o: o.year)))
+    return sorted(found, key=lambda h: h.series.notation or h.series.iri)
+
+
 def latest(observations: list[Observation]) -> dict[str, list[Observation]]:
     """Per area, the headline observation of each series at its latest year, in the order of the series codes."""
     by_series: dict[tuple[str, str], list[Observation]] = defaultdict(list)
@@ -138,6 +180,27 @@ class Countries:
         sparql = queries.observations(terms.iri(indicator), (terms.iri(a) for a in chosen), DIMENSIONS)
         observations = self._observations(sparql) if chosen else []
         return LatestValues(sparql, latest(observations), self.sources({o.dataset for o in observations}))
+
+    def data_series(self) -> list[DataSeries]:
+        """Every data series the build imported, with the SDG indicator it measures, in the order of their codes."""
+        return [
+            DataSeries(
+                row["series"]["value"], row["code"]["value"], binding_value(row, "title"), row["indicator"]["value"]
+            )
+            for row in self.store.select(queries.data_series())
+        ]
+
+    def series_values(self, series: str) -> LatestValues:
+        """The latest value of one data series (IRI) in every country that has one (regions left out)."""
+        sparql = queries.series_observations(terms.iri(series), DIMENSIONS)
+        observations = self._observations(sparql)
+        return LatestValues(sparql, latest(observations), self.sources({o.dataset for o in observations}))
+
+    def histories(self, area: str) -> tuple[list[SeriesHistory], list[DataSource]]:
+        """Every data series in a country or region (IRI): its latest value and the values of the same breakdown
+        year by year; and the sources of the data."""
+        observations = self._observations(queries.area_observations(terms.iri(area), DIMENSIONS))
+        return histories(observations), self.sources({o.dataset for o in observations})
 
     def m49_codes(self, areas: Iterable[str]) -> dict[str, str]:
         """The UN M49 code of each country or region (IRI) that has one."""
