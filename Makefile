@@ -35,11 +35,14 @@ $(BENCH_STAMP): $(TEST_STAMP)
 	$(PIP_INSTALL) '.[test,bench]'
 	touch $(BENCH_STAMP)
 
-# Copy what the pages and the API documentation load out of web/node_modules.
+# Copy what the pages and the API documentation load out of web/node_modules (the world map: the countries of
+# world-atlas at 1:50m, whose ids are ISO 3166-1 numeric codes, with its licence).
 define copy_vendor
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/redoc
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/redoc $(VENDOR)/world-atlas
 	cp web/node_modules/@zazuko/yasgui/build/yasgui.min.js web/node_modules/@zazuko/yasgui/build/yasgui.min.css \
-	   web/node_modules/d3/dist/d3.min.js web/node_modules/d3-sankey/dist/d3-sankey.min.js $(VENDOR)/
+	   web/node_modules/d3/dist/d3.min.js web/node_modules/d3-sankey/dist/d3-sankey.min.js \
+	   web/node_modules/topojson-client/dist/topojson-client.min.js $(VENDOR)/
+	cp web/node_modules/world-atlas/countries-50m.json web/node_modules/world-atlas/LICENSE $(VENDOR)/world-atlas/
 	cp web/node_modules/swagger-ui-dist/swagger-ui-bundle.js web/node_modules/swagger-ui-dist/swagger-ui.css \
 	   $(VENDOR)/swagger-ui/
 	cp web/node_modules/redoc/bundles/redoc.standalone.js $(VENDOR)/redoc/

@@ -117,3 +117,19 @@ SDG_GOALS = (
   OPTIONAL { ?flagship a ilokg:FlagshipProgramme ; ilokg:servesGoal ?goal }
 } GROUP BY ?goal ?label"""
 )
+
+
+def partners_near(country: Iri, lines: int) -> str:
+    """The partners of a programme that a document names within `lines` lines of a quote placing that programme in
+    the country: the programme, the partner, and the partner's quote."""
+    return (
+        PROLOGUE
+        + f"""SELECT DISTINCT ?programme ?partner ?evidence ?document ?title ?line ?quote WHERE {{
+  ?placed a ilokg:Evidence ; rdf:subject ?programme ; rdf:predicate ilokg:operatesIn ; rdf:object {country} ;
+          dcterms:source ?document ; ilokg:line ?near .
+  ?evidence a ilokg:Evidence ; rdf:subject ?programme ; rdf:predicate ilokg:partner ; rdf:object ?partner ;
+            dcterms:source ?document ; ilokg:line ?line ; ilokg:quote ?quote .
+  FILTER(ABS(?line - ?near) <= {lines})
+  ?document dcterms:title ?title .
+}} ORDER BY ?partner ?programme ?document ?line"""
+    )

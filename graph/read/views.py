@@ -17,6 +17,7 @@ from graph.ids import REGIONS
 from graph.queries import views as queries
 from graph.read.catalogue import Row
 from graph.read.citations import Citations
+from graph.read.countries import Countries, DataSeries, DataSource, SeriesHistory
 from graph.read.named import GROUP_SECTION, named_questions
 from graph.read.questions import EvidenceItem, Ref
 from graph.read.resources import IN, OUT, Catalogue, Figure, Link, LinkGroup, ResourceDescription, Resources
@@ -42,7 +43,7 @@ VIEW_OF_CLASS: dict[str, str] = {
     str(ILOKG.OperationalObjective): "result",
     str(ILOKG.InFocusProgramme): "result",
     str(ILOKG.Indicator): "indicator",
-    str(ILOKG.Country): "agent",
+    str(ILOKG.Country): "country",
     str(ILOKG.Organization): "agent",
 }
 NAME_KINDS = {str(SKOS.prefLabel): "name", str(SKOS.altLabel): "other name", str(ILOKG.acronym): "acronym"}
@@ -332,6 +333,7 @@ class SdgView:
     reported_by: list[Link]
     targets: list[TargetRow]
     others: list[LinkGroup]
+    series: list[DataSeries] = field(default_factory=list)  # an indicator's data series by country
 
 
 @dataclass
@@ -434,7 +436,7 @@ class BienniumView:
 
 @dataclass
 class AgentView:
-    """A country or a partner: who works there or with it, each with its quote."""
+    """A partner: who works with it, each with its quote."""
 
     description: ResourceDescription
     kind: str
@@ -447,21 +449,86 @@ class AgentView:
 
 
 @dataclass
+class PartnerHere:
+    """A partner of a programme that a document names in the passage placing that programme in a country."""
+
+    partner: Ref
+    programme: Ref
+    evidence: list[EvidenceItem]
+
+
+@dataclass
+class IndicatorData:
+    """The data series of one SDG indicator in a country: each with its latest value and its values year by year."""
+
+    indicator: Ref
+    series: list[SeriesHistory]
+
+
+@dataclass
+class CountryView:
+    """A country: the programmes a document places there (with the quotes), the partners the same passages name,
+    and the latest value and the history of each SDG indicator data series there, with the data's source."""
+
+    description: ResourceDescription
+    m49: str | None
+    iso: str | None
+    programmes: list[Link]
+    partners: list[PartnerHere]
+    data: list[IndicatorData]
+    sources: list[DataSource]
+    others: list[LinkGroup]
+
+    @property
+    def programme_groups(self) -> list[QuotedGroup]:
+        return grouped_by_quote(self.programmes)
+
+    @property
+    def flagships(self) -> list[Ref]:
+        """The flagships working here, each once, for links to the questions about them."""
+        found = {link.node.iri: link.node for link in self.programmes if link.node and _is_flagship(link)}
+        return sorted(found.values(), key=lambda ref: ref.label or ref.iri)
+
+
+# A partner counts as named with a programme in a country when its quote starts within this many lines of the quote
+# that places the programme there (the documents' sentences run over two or three lines).
+PASSAGE_LINES = 2
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number of things, with the words for one and for several (`{n} target`, `{n} targets`), so that a page can
+    say it in its language."""
+
+    n: int
+    one: str
+    many: str
+
+    @property
+    def text(self) -> str:
+        return (self.one if self.n == 1 else self.many).format(n=self.n)
+
+
+@dataclass
 class ListItem:
-    """A line of a list page."""
+    """A line of a list page: a thing, and how many things link to it."""
 
     ref: Ref
-    note: str
+    counts: list[Count] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        return ", ".join(count.text for count in self.counts)
 
 
 @dataclass
 class ListView:
-    """The things of one kind."""
+    """The things of one kind, in sections headed by words or by a thing (the goal of a list of targets)."""
 
     key: str
     title: str
-    lead: str
-    sections: list[tuple[str, list[ListItem]]]
+    lead: str | Count
+    sections: list[tuple[str | Ref, list[ListItem]]]
 
 
 # Heading of each class in an outline, and the order of the outline's levels.
@@ -593,6 +660,9 @@ class Views:
             reported_by=pick.take(ILOKG.reportsOn, IN),
             targets=targets,
             others=[g for g in pick.others() if g.predicate.iri not in (str(SKOS.exactMatch), str(SKOS.inScheme))],
+            series=[s for s in Countries(self.questions).data_series() if s.indicator == description.resource.iri]
+            if level == "indicator"
+            else [],
         )
 
     def _targets_of(self, goal: str) -> list[TargetRow]:
@@ -767,29 +837,78 @@ class Views:
 
     def agent(self, description: ResourceDescription) -> AgentView:
         pick = _Picker(description)
-        is_country = any(t.iri == str(ILOKG.Country) for t in description.types)
-        if is_country:
-            groups = [("Programmes working here", pick.take(ILOKG.operatesIn, IN))]
-        else:
-            partnering = pick.take(ILOKG.partner, IN)
-            groups = [
-                ("Flagship programmes it works with", [link for link in partnering if _is_flagship(link)]),
-                ("P&B results and groups it works with", [link for link in partnering if not _is_flagship(link)]),
-            ]
-        pick.take(ILOKG.isoCode)
+        partnering = pick.take(ILOKG.partner, IN)
+        groups = [
+            ("Flagship programmes it works with", [link for link in partnering if _is_flagship(link)]),
+            ("P&B results and groups it works with", [link for link in partnering if not _is_flagship(link)]),
+        ]
         return AgentView(
             description=description,
-            kind="country" if is_country else "partner",
+            kind="partner",
             groups=[(title, links) for title, links in groups if links],
             others=pick.others(),
         )
+
+    def country(self, description: ResourceDescription) -> CountryView:
+        pick = _Picker(description)
+        iri = description.resource.iri
+        codes = {str(ILOKG.isoCode): "", str(ILOKG.m49Code): ""}
+        for predicate in codes:
+            codes[predicate] = next((link.value.value for link in pick.take(predicate) if link.value), "")
+        countries = Countries(self.questions)
+        series, sources = countries.histories(iri)
+        indicators = {s.iri: s.indicator for s in countries.data_series()}
+        by_indicator: dict[str, list[SeriesHistory]] = defaultdict(list)
+        for history in series:
+            by_indicator[indicators.get(history.series.iri, "")].append(history)
+        names = self.questions.labels(set(by_indicator) - {""})
+        data = [
+            IndicatorData(self.questions.ref(indicator, names.get(indicator)), found)
+            for indicator, found in by_indicator.items()
+            if indicator
+        ]
+        data.sort(key=lambda item: natural_key(item.indicator.id or item.indicator.iri))
+        return CountryView(
+            description=description,
+            m49=codes[str(ILOKG.m49Code)] or None,
+            iso=codes[str(ILOKG.isoCode)] or None,
+            programmes=pick.take(ILOKG.operatesIn, IN),
+            partners=self._partners_near(iri),
+            data=data,
+            sources=sources,
+            others=pick.others(),
+        )
+
+    def _partners_near(self, country: str) -> list[PartnerHere]:
+        rows = self.store.select(queries.partners_near(terms.iri(country), PASSAGE_LINES))
+        names = self.questions.labels({row[k]["value"] for row in rows for k in ("programme", "partner")})
+        found: dict[tuple[str, str], PartnerHere] = {}
+        for row in rows:
+            partner, programme = row["partner"]["value"], row["programme"]["value"]
+            item = found.setdefault(
+                (partner, programme),
+                PartnerHere(
+                    self.questions.ref(partner, names.get(partner)),
+                    self.questions.ref(programme, names.get(programme)),
+                    [],
+                ),
+            )
+            item.evidence.append(
+                EvidenceItem(
+                    iri=row["evidence"]["value"],
+                    document=self.questions.ref(row["document"]["value"], row["title"]["value"]),
+                    line=int(row["line"]["value"]),
+                    quote=row["quote"]["value"],
+                )
+            )
+        return sorted(found.values(), key=lambda p: ((p.partner.label or "").casefold(), p.programme.label or ""))
 
     # ---------------------------------------------------------------- lists
 
     def list_of(self, key: str) -> ListView:
         """The things of one kind (a key of LISTS)."""
         if key == "flagships":
-            items = [ListItem(ref, "") for ref in self.catalogue.members(str(ILOKG.FlagshipProgramme))]
+            items = [ListItem(ref) for ref in self.catalogue.members(str(ILOKG.FlagshipProgramme))]
             return ListView(key, LISTS[key], "The five ILO flagship programmes.", [("", items)])
         if key == "instruments":
             return self._instruments()
@@ -800,25 +919,25 @@ class Views:
             for row in self.store.select(queries.SDG_GOALS):
                 ref = self.questions.ref(row["goal"]["value"], binding_value(row, "label"))
                 flagships = int(row["flagships"]["value"])
-                note = f"{row['targets']['value']} targets" + (
-                    f" · {flagships} flagship{'s' if flagships != 1 else ''} serve it" if flagships else ""
-                )
-                sections.append(ListItem(ref, note))
+                counts = [Count(int(row["targets"]["value"]), "{n} target", "{n} targets")]
+                if flagships:
+                    counts.append(Count(flagships, "{n} flagship serves it", "{n} flagships serve it"))
+                sections.append(ListItem(ref, counts))
             sections.sort(key=lambda item: natural_key(item.ref.id or ""))
             return ListView(
                 key, LISTS[key], "The 17 Sustainable Development Goals and their targets.", [("", sections)]
             )
-        predicate, noun = (
-            (ILOKG.partner, "programme or result")
+        predicate, one, many = (
+            (ILOKG.partner, "{n} programme or result", "{n} programmes or results")
             if key == "partners"
-            else (ILOKG.operatesIn, "programme working there")
+            else (ILOKG.operatesIn, "{n} programme working there", "{n} programmes working there")
         )
         class_iri = ILOKG.Organization if key == "partners" else ILOKG.Country
         listed = []
         for row in self.store.select(queries.members_linked(terms.iri(str(class_iri)), terms.iri(str(predicate)))):
             count = int(row["links"]["value"])
             ref = self.questions.ref(row["member"]["value"], binding_value(row, "label"))
-            listed.append(ListItem(ref, f"{count} {noun}{'s' if count != 1 else ''}" if count else ""))
+            listed.append(ListItem(ref, [Count(count, one, many)] if count else []))
         listed.sort(key=lambda item: (item.ref.label or item.ref.id or "").lower())
         if key == "partners":
             lead = "Governments, agencies, funds and initiatives the documents name as partners."
@@ -829,8 +948,8 @@ class Views:
             "the SDG indicator data by country has values for."
         )
         groups = [
-            ("Where programmes work", [item for item in listed if item.note]),
-            ("Other countries with SDG indicator data", [item for item in listed if not item.note]),
+            ("Where programmes work", [item for item in listed if item.counts]),
+            ("Other countries with SDG indicator data", [item for item in listed if not item.counts]),
         ]
         return ListView(key, LISTS[key], lead, [(title, items) for title, items in groups if items])
 
@@ -842,16 +961,16 @@ class Views:
         for row in rows:
             ref = self.questions.ref(row["instrument"]["value"], binding_value(row, "label"))
             flagships, results = int(row["flagships"]["value"]), int(row["results"]["value"])
-            note = ", ".join(
-                part
-                for part in (
-                    f"principal standard of {flagships} flagship{'s' if flagships != 1 else ''}" if flagships else "",
-                    f"promoted by {results} P&B result{'s' if results != 1 else ''}" if results else "",
+            counts = [
+                count
+                for count in (
+                    Count(flagships, "principal standard of {n} flagship", "principal standard of {n} flagships"),
+                    Count(results, "promoted by {n} P&B result", "promoted by {n} P&B results"),
                 )
-                if part
-            )
+                if count.n
+            ]
             kind = class_names.get(row["class"]["value"]) or row["class"]["value"].rsplit("#", 1)[-1]
-            sections[kind].append(ListItem(ref, note))
+            sections[kind].append(ListItem(ref, counts))
         for items in sections.values():
             items.sort(key=lambda item: natural_key(item.ref.id or ""))
         order = ["Convention", "Protocol", "Recommendation"]
@@ -873,7 +992,7 @@ class Views:
                 kind = OUTLINE_KINDS[cls]
                 counts[iri][kind] = counts[iri].get(kind, 0) + int(row["n"]["value"])
         items = [
-            ListItem(refs[iri], ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts[iri].items()))
+            ListItem(refs[iri], [Count(n, "{n} " + kind, "{n} " + kind + "s") for kind, n in counts[iri].items()])
             for iri in sorted(refs, key=lambda i: refs[i].id or i, reverse=True)
         ]
         return ListView(
