@@ -196,3 +196,12 @@ _JSON_BODY_SCHEMAS: dict[str, dict[str, Any]] = {
 def body_content(media_types: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The OpenAPI `content` of a response that may come in any of `media_types`."""
     return {m: {"schema": _JSON_BODY_SCHEMAS.get(m, {"type": "string"})} for m in media_types}
+
+
+def add_vary(response: Any, *names: str) -> None:
+    """Add request headers to a response's Vary (a page varies by Accept and by its language), each once."""
+    present = [part.strip() for part in response.headers.get("Vary", "").split(",") if part.strip()]
+    for name in names:
+        if name.lower() not in (part.lower() for part in present):
+            present.append(name)
+    response.headers["Vary"] = ", ".join(present)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import browse, citations, documents, home, pictures, questions
+from api.pages import browse, citations, documents, home, maps, pictures, questions
 from api.pages.render import STATIC_DIR, problem_page
 from api.pages.resources import render_resource
 
@@ -23,7 +23,7 @@ def install_pages(app: FastAPI) -> None:
     so that they are tried before those routes; they match only a request that asks for HTML.
     """
     _first(app, browse.browsers, home.browsers)
-    for area in (home, questions, documents, pictures, browse, citations):
+    for area in (home, questions, documents, pictures, maps, browse, citations):
         app.include_router(area.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

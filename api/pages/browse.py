@@ -13,15 +13,19 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from api.i18n import language_query
 from api.links import local_href
+from api.negotiation import add_vary
 from api.pages.render import BrowserRoute, render
 from api.routes.dependencies import LoadedGraph, get_graph
-from graph.read.views import LISTS, ListItem, ListView, Views
+from graph.read.views import LISTS, Count, ListItem, ListView, Views
 from graph.read.wording import natural_key
 from ontology.namespaces import ILOKG, SDGO
 
-router = APIRouter(tags=["pages"], include_in_schema=False)
-browsers = APIRouter(tags=["pages"], route_class=BrowserRoute, include_in_schema=False)
+router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[Depends(language_query)])
+browsers = APIRouter(
+    tags=["pages"], route_class=BrowserRoute, include_in_schema=False, dependencies=[Depends(language_query)]
+)
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 RESULT_KINDS = {"outcomes": ("outcome", ILOKG.Outcome), "outputs": ("output", ILOKG.Output)}
 RESULT_KINDS["indicators"] = ("indicator", ILOKG.Indicator)
@@ -30,7 +34,7 @@ SDG_CLASSES = {"goals": SDGO.Goal, "targets": SDGO.Target, "indicators": SDGO.In
 
 def _list_page(request: Request, graph: LoadedGraph, view: ListView, json_href: str | None) -> HTMLResponse:
     response = render(request, graph, "list.html", {"v": view, "json_href": json_href})
-    response.headers["Vary"] = "Accept"
+    add_vary(response, "Accept")
     return response
 
 
@@ -40,7 +44,7 @@ def _views(graph: LoadedGraph) -> Views:
 
 def _see(graph: LoadedGraph, iri: str, fragment: str = "") -> RedirectResponse:
     response = RedirectResponse(local_href(graph.ids, iri) + fragment, status_code=303)
-    response.headers["Vary"] = "Accept"
+    add_vary(response, "Accept")
     return response
 
 
@@ -150,15 +154,17 @@ def sdg_list_page(request: Request, graph: GraphDep, kind: Literal["goals", "tar
     sections: dict[str, list[ListItem]] = {}
     for ref in items:
         goal = (ref.id or "").removeprefix("sdg:").split(".", 1)[0]
-        sections.setdefault(goal, []).append(ListItem(ref, ""))
+        sections.setdefault(goal, []).append(ListItem(ref))
+    singular = kind.removesuffix("s")
     view = ListView(
         f"sdg-{kind}",
         f"SDG {kind}",
-        f"The {len(items)} {kind} of the SDG framework, by goal.",
-        [
-            (f"Goal {goal}: {goals[f'sdg:{goal}'].label if f'sdg:{goal}' in goals else ''}", sections[goal])
-            for goal in sorted(sections, key=natural_key)
-        ],
+        Count(
+            len(items),
+            f"The {{n}} {singular} of the SDG framework, by goal.",
+            f"The {{n}} {kind} of the SDG framework, by goal.",
+        ),
+        [(goals.get(f"sdg:{goal}") or f"Goal {goal}", sections[goal]) for goal in sorted(sections, key=natural_key)],
     )
     return _list_page(request, graph, view, None)
 

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from api.i18n import language_query
 from api.pages.render import problem_html, render
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from graph.settings import Settings
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], dependencies=[Depends(language_query)])
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS
+from api.i18n import language_query
+from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, add_vary
 from api.pages.render import BrowserRoute, render
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from graph.queries import PROLOGUE
@@ -16,8 +17,10 @@ from graph.read.overview import SearchTextError
 from graph.settings import Settings
 from ontology.namespaces import ILOKG, SDGO
 
-router = APIRouter(tags=["pages"])
-browsers = APIRouter(tags=["pages"], route_class=BrowserRoute, include_in_schema=False)
+router = APIRouter(tags=["pages"], dependencies=[Depends(language_query)])
+browsers = APIRouter(
+    tags=["pages"], route_class=BrowserRoute, include_in_schema=False, dependencies=[Depends(language_query)]
+)
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 FLAGSHIP = str(ILOKG.FlagshipProgramme)
@@ -89,7 +92,7 @@ def _editor(request: Request, graph: LoadedGraph, query: str) -> HTMLResponse:
             "graph_formats": [offer.media_type for offer in GRAPH_OFFERS],
         },
     )
-    response.headers["Vary"] = "Accept"
+    add_vary(response, "Accept")
     return response
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from api.i18n import language_query
 from api.pages.render import page_href, problem_html, render
 from api.routes.dependencies import LoadedGraph, get_graph, get_settings
 from api.routes.models import EvidenceModel, RefModel
@@ -20,7 +21,7 @@ from graph.read.search import SearchTextError
 from graph.settings import Settings
 from ontology.namespaces import ILOKG
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], dependencies=[Depends(language_query)])
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 FLAGSHIP = str(ILOKG.FlagshipProgramme)

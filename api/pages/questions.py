@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.negotiation import HTML, JSON, body_content
+from api.i18n import data_language, gettext, language_query, page_language
+from api.negotiation import HTML, JSON, add_vary, body_content
 from api.pages.render import render
 from api.problems import Problem, problem_doc, problem_for
 from api.routes.catalogue import (
@@ -31,12 +32,13 @@ from api.routes.dependencies import LoadedGraph, cached_answer, get_graph
 from api.routes.models import AskModel, QuestionModel, answer_model
 from graph.read.asking import Asker, QuestionTextError
 from graph.read.catalogue import Answer, ArgumentError, Question
+from graph.read.languages import ENGLISH, localized
 from graph.read.named import QUESTIONS, named_questions
 from graph.read.questions import UnknownResource
 from graph.read.strength import STRENGTH_FILTERS
 from graph.store.formats import CSV
 
-router = APIRouter(tags=["named questions"])
+router = APIRouter(tags=["named questions"], dependencies=[Depends(language_query)])
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 STRENGTH_CHOICES = {
     "any": "every strength",
@@ -101,6 +103,8 @@ def render_question(
     numbers = [c.key for c in answer.columns if c.kind == "number"]
     context |= {
         "answer": answer,
+        "heading": heading_in(answer, page_language(request).language),
+        "translated": TRANSLATED_COLUMNS,
         "sections": _sections(answer),
         "links": answer_links(answer),
         # Columns no row fills stay in the JSON and the CSV, not on the page.
@@ -112,6 +116,38 @@ def render_question(
         "has_numbers": bool(numbers) and any(row.get(k) is not None for row in answer.rows for k in numbers),
     }
     return render(request, graph, "question.html", context)
+
+
+# Columns whose values are the service's own words (a unit, the nature of a value, a level), which a page says in
+# its language; the other columns hold names, codes and numbers.
+TRANSLATED_COLUMNS = frozenset({"unit", "nature", "level", "breakdown", "kind"})
+# How a heading names a P&B result: "output 7.1 of 2020–21".
+_RESULT_KINDS = {"outcome", "output", "indicator", "operational-objective", "strategic-objective"}
+
+
+def heading_in(answer: Answer, language: str) -> str:
+    """The answer's heading (the question with the things named) in `language`: the question's words translated,
+    the things by the names the answer carries (its refs are in that language where the graph has names in it)."""
+    if language == ENGLISH:
+        return answer.heading
+    values: dict[str, str] = {}
+    for param in answer.question.params:
+        argument = answer.arguments.get(param.name, "")
+        ref = answer.things.get(param.name)
+        ident = ref.id if ref is not None and ref.id else ""
+        kind, _, local = ident.partition(":")
+        biennium, _, code = local.partition("/")
+        if kind == "sdg":
+            values[param.name] = local
+        elif kind == "flagship" and ref is not None:
+            values[param.name] = ref.label or ident
+        elif kind in _RESULT_KINDS and code:
+            values[param.name] = gettext(language, "{kind} {code} of {biennium}").format(
+                kind=gettext(language, kind.replace("-", " ")), code=code, biennium=biennium.replace("-", "–")
+            )
+        else:
+            values[param.name] = local or ident or argument
+    return gettext(language, answer.question.heading).format(**values)
 
 
 def render_index(request: Request, graph: LoadedGraph, questions: list[dict[str, Any]]) -> HTMLResponse:
@@ -162,7 +198,7 @@ FormatQuery = Annotated[str | None, Query(description="html, json or csv (overri
 
 def _varies(response: Response) -> Response:
     """One address, several formats by Accept: caches must keep them apart."""
-    response.headers["Vary"] = "Accept"
+    add_vary(response, "Accept")
     return response
 
 
@@ -179,10 +215,15 @@ def _add_question_route(question: Question) -> None:
         catalogue = named_questions(graph.questions)
         if chosen == CSV:
             answer = await run_in_threadpool(catalogue.answer, question.name, arguments, strength)
+            language = data_language(request)
             return Response(
-                answer_csv(answer),
+                answer_csv(localized(answer, graph.names(language))),
                 media_type="text/csv; charset=utf-8",
-                headers={"Content-Disposition": f'attachment; filename="{question.name}.csv"', "Vary": "Accept"},
+                headers={
+                    "Content-Disposition": f'attachment; filename="{question.name}.csv"',
+                    "Vary": "Accept",
+                    "Content-Language": language,
+                },
             )
         return _varies(
             await cached_answer(

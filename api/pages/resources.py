@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from api.negotiation import add_vary
 from api.pages.render import document_key, render
 from api.routes.dependencies import LoadedGraph
 from graph.read.resources import ResourceDescription
@@ -40,7 +41,7 @@ def render_resource(request: Request, graph: LoadedGraph, description: ResourceD
         context["v"] = getattr(views, view_kind)(description)
         context["others"] = context["v"].others
     response = render(request, graph, template, context)
-    response.headers["Vary"] = "Accept"
+    add_vary(response, "Accept")
     return response
 
 

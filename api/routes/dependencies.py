@@ -7,6 +7,7 @@ keeps one consistent graph (store, ids, questions, paths) from start to end.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -18,8 +19,10 @@ from fastapi.responses import Response
 from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
+from api.i18n import data_language
 from api.problems import Problem
 from graph.ids import IdScheme
+from graph.read.languages import names_in
 from graph.read.overview import Overview
 from graph.read.paths import PathIndex, PathIndexCache
 from graph.read.questions import Questions
@@ -79,6 +82,7 @@ class LoadedGraph:
     overview: Overview
     answers: AnswerCache = field(default_factory=lambda: AnswerCache(0, 0))
     _paths: PathIndexCache = field(default_factory=PathIndexCache)
+    _names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, store: GraphStore, ids: IdScheme, settings: Settings | None = None) -> LoadedGraph:
@@ -93,6 +97,14 @@ class LoadedGraph:
     @property
     def build_id(self) -> str:
         return self.store.build_id
+
+    def names(self, language: str) -> dict[str, str]:
+        """The names the graph has in `language` (fr, es) by IRI, read once per build and language (empty for
+        English: every ref carries its English name)."""
+        found = self._names.get(language)
+        if found is None:
+            found = self._names.setdefault(language, names_in(self.store, language))
+        return found
 
     def path_index(self) -> PathIndex:
         """The path graph of this build (built on first use, then kept)."""
@@ -170,23 +182,43 @@ def if_none_match(header: str | None, etag: str) -> bool:
 
 
 async def cached_answer(request: Request, graph: LoadedGraph, shape: Any, produce: Callable[[], Any]) -> Response:
-    """The JSON answer of `produce()` (validated as `shape`), computed once per build and request.
+    """The JSON answer of `produce()` (validated as `shape`), computed once per build and request, with the names
+    of the language `?lang=` asks for (`Content-Language`).
 
     304 when If-None-Match names this answer's ETag; errors raised by `produce` are not cached.
     """
     key = request.url.path + ("?" + request.url.query if request.url.query else "")
     etag = answer_etag(graph.build_id, key)
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    language = data_language(request)
+    headers = {"ETag": etag, "Cache-Control": "no-cache", "Content-Language": language}
     if if_none_match(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     body = graph.answers.get(key)
     if body is None:  # computed in a thread: the questions block on the store
-        body = await run_in_threadpool(_serialize, shape, produce)
+        body = await run_in_threadpool(_serialize, shape, produce, graph, language)
         graph.answers.put(key, body)
     return Response(body, media_type="application/json", headers=headers)
 
 
-def _serialize(shape: Any, produce: Callable[[], Any]) -> bytes:
+def _serialize(shape: Any, produce: Callable[[], Any], graph: LoadedGraph, language: str) -> bytes:
     adapter = _adapter(shape)
-    body: bytes = adapter.dump_json(adapter.validate_python(produce(), from_attributes=True), by_alias=True)
-    return body
+    validated = adapter.validate_python(produce(), from_attributes=True)
+    names = graph.names(language)
+    if not names:
+        body: bytes = adapter.dump_json(validated, by_alias=True)
+        return body
+    data = _named(adapter.dump_python(validated, mode="json", by_alias=True), names)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _named(data: Any, names: dict[str, str]) -> Any:
+    """JSON data with the label of every thing (an object with an iri and a label) in the names given."""
+    if isinstance(data, list):
+        return [_named(item, names) for item in data]
+    if isinstance(data, dict):
+        found = {key: _named(value, names) for key, value in data.items()}
+        iri = found.get("iri")
+        if "label" in found and isinstance(iri, str) and iri in names:
+            found["label"] = names[iri]
+        return found
+    return data

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
+from api.i18n import language_query
 from api.problems import Problem, problem_doc
 from api.routes.dependencies import NOT_MODIFIED, LoadedGraph, cached_answer, get_graph, get_settings
 from api.routes.models import NeighbourhoodModel, PathAnswerModel
 from graph.settings import Settings
 
-router = APIRouter(tags=["paths"])
+router = APIRouter(tags=["paths"], dependencies=[Depends(language_query)])
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

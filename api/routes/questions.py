@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
+from api.i18n import language_query
 from api.problems import problem_doc
 from api.routes.dependencies import NOT_MODIFIED, LoadedGraph, cached_answer, get_graph
 from api.routes.models import (
@@ -29,7 +30,7 @@ from graph.read.named import named_questions
 from graph.read.resources import IN, NAME_PREDICATES, OUT, Link, ResourceDescription
 from ontology.namespaces import ILOKG, RDF, SDGO, SKOS
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(language_query)])
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 NOT_FOUND = problem_doc(404)
 

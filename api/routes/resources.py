@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api.i18n import language_query
 from api.links import local_href
 from api.negotiation import FORMAT_NAMES, GRAPH_OFFERS, HTML, NotAcceptable, body_content, negotiate, wants_html
 from api.pages import render_resource
@@ -18,7 +19,7 @@ from graph import terms
 from graph.ids import IdError
 from graph.read.questions import UnknownResource
 
-router = APIRouter(tags=["resources"])
+router = APIRouter(tags=["resources"], dependencies=[Depends(language_query)])
 GraphDep = Annotated[LoadedGraph, Depends(get_graph)]
 
 _CONTENT = body_content([HTML, *(o.media_type for o in GRAPH_OFFERS)])

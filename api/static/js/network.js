@@ -13,15 +13,18 @@
     return "/resources/" + encodeURIComponent(ref.id || ref.iri).replace(/%3A/g, ":").replace(/%2F/g, "/");
   }
   function localName(iri) { return iri.split(/[\/#]/).pop() || iri; }
+  // The words of codes in the page's language: Goal, Target, Indicator, Outcome, Output, Objective.
+  var words = (holder.dataset.words || "Goal|Target|Indicator|Outcome|Output|Objective").split("|");
+  var sdgWords = words.slice(0, 3);
   var codeWords = {
-    outcome: "Outcome", output: "Output", indicator: "Indicator",
-    "strategic-objective": "Objective", "operational-objective": "Objective"
+    outcome: words[3], output: words[4], indicator: words[2],
+    "strategic-objective": words[5], "operational-objective": words[5]
   };
   // The name a person reads: a code as printed (Target 8.7, Output 7.1 (2020–21), C182), an acronym, or the name.
   function displayName(ref) {
     var id = ref.id || "";
     var match = /^sdg:(\d+(?:\.\w+)*)$/.exec(id);
-    if (match) { return ["Goal", "Target", "Indicator"][Math.min(match[1].split(".").length - 1, 2)] + " " + match[1]; }
+    if (match) { return sdgWords[Math.min(match[1].split(".").length - 1, 2)] + " " + match[1]; }
     match = /^([a-z-]+):(\d{4})-(\d\d)\/(.+)$/.exec(id);
     if (match && codeWords[match[1]]) { return codeWords[match[1]] + " " + match[4] + " (" + match[2] + "\u2013" + match[3] + ")"; }
     match = /^biennium:(\d{4})-(\d\d)$/.exec(id);
