@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-# Every kind of page: home, editor, search, question, documents, flow, path, lists, and a resource page of each kind.
+import httpx
+
+# Every kind of page: home, editor, search, question, documents, flow, map, path, lists, a resource page of each kind,
+# and pages in French and Spanish.
 ALL_PAGES = {
     "home": "/",
     "browse": "/browse",
@@ -51,6 +54,14 @@ ALL_PAGES = {
     "partner": "/id/organization/alliance-8-7",
     "countries": "/countries",
     "country": "/id/country/BGD",
+    "country-data": "/id/country/PAK",
+    "map": "/map?indicator=8.7.1&series=SL_TLF_CHLDEC&flagship=ipec-plus",
+    "map-plain": "/map",
+    "map-fr": "/map?indicator=1.3.1&lang=fr",
+    "country-es": "/id/country/PAK?lang=es",
+    "sdg-target-fr": "/resources/sdg:8.7?lang=fr",
+    "answer-countries-es": "/questions/countries-of-flagship?flagship=IPEC%2B&indicator=8.7.1&lang=es",
+    "home-fr": "/?lang=fr",
     "region": "/id/region/africa",
     "not-found": "/documents/no-such-document",
     "unknown-page": "/no/such/page",
@@ -75,3 +86,13 @@ def printed_symbols() -> dict[str, str]:
                 found[key] = match.group(1)
                 break
     return found
+
+
+class FirstVisitClient(httpx.Client):
+    """An HTTP client that keeps no cookie, so that each request is a first visit: a page asked for with ?lang=
+    sets the language cookie, and a browser would send it to every page it opens next."""
+
+    def send(self, request: httpx.Request, **kwargs: object) -> httpx.Response:  # type: ignore[override]
+        response = super().send(request, **kwargs)  # type: ignore[arg-type]
+        self.cookies.clear()
+        return response

@@ -38,6 +38,7 @@ from graph.read.views import GROUP_NOTE, LISTS, NAME_KINDS, OUTLINE_KINDS
 from graph.read.wording import CODE_WORDS, SDG_WORDS
 from graph.settings import Settings
 from graph.store.embedded import OxigraphStore
+from tests.pages import FirstVisitClient
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "api" / "templates"
@@ -260,18 +261,9 @@ def test_numbers_and_counts_in_each_language() -> None:
 # ---------------------------------------------------------------- pages and answers in French and Spanish
 
 
-class _NoCookies(httpx.Client):
-    """A client that keeps no cookie: each request is a first visit, unless the test sends the cookie itself."""
-
-    def send(self, request: httpx.Request, **kwargs: object) -> httpx.Response:  # type: ignore[override]
-        response = super().send(request, **kwargs)  # type: ignore[arg-type]
-        self.cookies.clear()
-        return response
-
-
 @pytest.fixture(scope="module")
 def client(live_server: str) -> Iterator[httpx.Client]:
-    with _NoCookies(base_url=live_server, timeout=60) as session:
+    with FirstVisitClient(base_url=live_server, timeout=60) as session:
         yield session
 
 

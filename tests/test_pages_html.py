@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.documents import between, find
-from tests.pages import ALL_PAGES, NOT_FOUND_PAGES, printed_symbols
+from tests.pages import ALL_PAGES, NOT_FOUND_PAGES, FirstVisitClient, printed_symbols
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 VNU_JAR = PROJECT_DIR / "web" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -23,7 +23,7 @@ PAGES = ALL_PAGES
 
 @pytest.fixture(scope="module")
 def client(live_server: str) -> httpx.Client:
-    with httpx.Client(base_url=live_server, headers={"Accept": "text/html"}, timeout=30) as session:
+    with FirstVisitClient(base_url=live_server, headers={"Accept": "text/html"}, timeout=30) as session:
         yield session
 
 

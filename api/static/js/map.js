@@ -63,7 +63,7 @@
     var svg = d3.select(holder).append("svg")
       .attr("viewBox", "0 0 " + width + " " + height)
       .attr("width", width).attr("height", height)
-      .attr("role", "img")
+      .attr("role", "group")  // its countries are links to their pages
       .attr("aria-label", labels.labelMap);
     svg.append("path").attr("class", "sphere").attr("d", path(sphere));
     var drawn = {};
