@@ -194,7 +194,7 @@ def test_country_and_translated_pages_at_desktop_and_phone_width(
             page.goto(url)
             page.wait_for_selector("[data-drawn]")
             if name.startswith("country"):
-                years = page.locator("section[aria-labelledby=\"sdg-data\"] details.years").first
+                years = page.locator('section[aria-labelledby="sdg-data"] details.years').first
                 years.locator("summary").click()
                 assert years.locator("table tbody tr").count() >= 2
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
