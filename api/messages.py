@@ -616,9 +616,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Chacun tel qu’un document l’énonce, avec la citation.",
         "Cada uno tal como lo enuncia un documento, con la cita.",
     ),
-    "Where else does {flagship} work, and how common is child labour there?": (
-        "Où d’autre {flagship} travaille-t-il, et quelle est la fréquence du travail des enfants dans ces pays ?",
-        "¿Dónde más trabaja {flagship} y cuán frecuente es allí el trabajo infantil?",
+    "Where else {flagship} works, on the world map": (
+        "Où d’autre {flagship} travaille, sur la carte du monde",
+        "Dónde más trabaja {flagship}, en el mapa del mundo",
     ),
     "No document in the graph places a programme here.": (
         "Aucun document du graphe n’y place de programme.",

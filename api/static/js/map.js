@@ -10,6 +10,7 @@
   if (!holder || typeof window.d3 === "undefined" || typeof window.topojson === "undefined") { return; }
   var d3 = window.d3;
   var CLASSES = 5;
+  var SMALL = 60;  // square pixels: below this a country's outline cannot be seen
   var labels = holder.dataset;
   var numbers = new Intl.NumberFormat(labels.lang || "en", { maximumFractionDigits: 2 });
 
@@ -47,18 +48,24 @@
   function draw(data, atlas) {
     var byCode = {};
     data.countries.forEach(function (c) { if (c.m49) { byCode[c.m49] = c; } });
-    var shapes = window.topojson.feature(atlas, atlas.objects.countries).features;
+    // Antarctica (010) has no SDG data; leaving it out gives the inhabited world the room.
+    var shapes = window.topojson.feature(atlas, atlas.objects.countries).features
+      .filter(function (shape) { return shape.id !== "010"; });
     var values = data.countries.filter(function (c) { return c.latest; }).map(function (c) { return c.latest.value; });
     var low = d3.min(values), high = d3.max(values);
     if (low === high) { high = low + 1; }
     var scale = d3.scaleQuantize().domain([low, high]).nice().range(d3.schemeYlGnBu[CLASSES]);
 
-    var width = Math.max(holder.clientWidth, 320);
+    // The holder is hidden while empty: the figure around it gives the width to draw at (less its border).
+    var width = Math.max(holder.parentElement.clientWidth - 2, 280);
     var projection = d3.geoEqualEarth();
     var sphere = { type: "Sphere" };
-    projection.fitWidth(width, sphere);
+    var land = { type: "FeatureCollection", features: shapes };
+    projection.fitWidth(width - 4, land);
     var path = d3.geoPath(projection);
-    var height = Math.ceil(path.bounds(sphere)[1][1]) + 2;
+    var bounds = path.bounds(land);
+    projection.translate([projection.translate()[0] + 2, projection.translate()[1] - bounds[0][1] + 2]);
+    var height = Math.ceil(bounds[1][1] - bounds[0][1]) + 4;
 
     var svg = d3.select(holder).append("svg")
       .attr("viewBox", "0 0 " + width + " " + height)
@@ -91,9 +98,10 @@
       var country = shape.id ? byCode[shape.id] : undefined;
       if (!country || !country.flagship_here) { return; }
       marks.append("path").attr("class", "flagship-outline").attr("d", path(shape)).attr("data-m49", shape.id);
+      // A country too small to see its outline gets a ring at its centre.
       var centre = path.centroid(shape);
-      if (isFinite(centre[0])) {
-        marks.append("circle").attr("class", "flagship-dot").attr("cx", centre[0]).attr("cy", centre[1]).attr("r", 3);
+      if (isFinite(centre[0]) && path.area(shape) < SMALL) {
+        marks.append("circle").attr("class", "flagship-dot").attr("cx", centre[0]).attr("cy", centre[1]).attr("r", 4);
       }
     });
     legend(scale);
@@ -115,6 +123,12 @@
   function legend(scale) {
     var list = document.createElement("ul");
     list.className = "legend map-legend";
+    if (labels.labelUnit) {
+      var unit = document.createElement("li");
+      unit.className = "legend-unit";
+      unit.textContent = labels.labelUnit;
+      list.appendChild(unit);
+    }
     scale.range().forEach(function (colour) {
       var bounds = scale.invertExtent(colour);
       add(list, "swatch", colour, numbers.format(bounds[0]) + "\u2013" + numbers.format(bounds[1]));
