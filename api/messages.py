@@ -349,7 +349,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "related through {things}": ("relié par {things}", "relacionado mediante {things}"),
     "and": ("et", "y"),
-    "every strength": ("toute force", "toda fuerza"),
+    "every strength": ("toutes les forces", "todas las fuerzas"),
     "serves: stated, or stated as a range": (
         "sert : énoncé, ou énoncé comme une série",
         "sirve: enunciado, o enunciado como una serie",
@@ -771,7 +771,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "contiene cada cifra con su cita.",
     ),
     "The answer": ("La réponse", "La respuesta"),
-    "{n} of every strength": ("{n} de toute force", "{n} de toda fuerza"),
+    "{n} of every strength": ("{n} toutes forces confondues", "{n} de todas las fuerzas"),
     "Nothing in the graph answers this at this strength.": (
         "Rien dans le graphe n’y répond à cette force.",
         "Nada en el grafo lo responde con esta fuerza.",
