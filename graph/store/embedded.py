@@ -150,9 +150,12 @@ class OxigraphStore:
             self._merge_of = frozenset(self.graph_names())
         return self._merge_of
 
-    def _run(self, sparql: str, dataset: QueryDataset, base_iri: str | None) -> Any:
+    def _run(
+        self, sparql: str, dataset: QueryDataset, base_iri: str | None, prefixes: dict[str, str] | None = None
+    ) -> Any:
         try:
-            return self._store.query(sparql, base_iri=base_iri, **_dataset_options(dataset, self._merge()))
+            options = _dataset_options(dataset, self._merge())
+            return self._store.query(sparql, base_iri=base_iri, prefixes=prefixes, **options)
         except SyntaxError as error:
             raise QuerySyntaxError(str(error)) from error
 
@@ -160,7 +163,7 @@ class OxigraphStore:
         self, read: ReadQuery, dataset: QueryDataset, media_type: str, max_rows: int | None = None
     ) -> QueryResult:
         """Run a user's query on `dataset` and serialize its result (the first `max_rows` rows or triples)."""
-        result = self._run(read.text, dataset, read.base_iri)
+        result = self._run(read.text, dataset, read.base_iri, dict(read.default_prefixes) or None)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(QueryForm.ASK, media_type, serialize_boolean(bool(result), media_type), rows=1)
         if isinstance(result, ox.QuerySolutions):
