@@ -29,9 +29,14 @@ def load_graph(settings: Settings, store: GraphStore | None = None) -> LoadedGra
         if settings.store_kind != "sparql" and current_build(settings.data_dir) is None:
             log.warning("no build in the data directory yet: building the graph from the seeds")
             build(settings)
-        store = connect(settings)
-        if isinstance(store, OxigraphStore) and settings.sandbox_queries:
-            store = sandbox_store(store, settings)  # users' SPARQL runs in killable workers
+        if settings.store_kind == "sparql" or not settings.sandbox_queries:
+            store = connect(settings)
+        else:
+            # Users' SPARQL runs in killable workers that hold the build in memory; our own queries run on an
+            # on-disk store in this process (ILOKG_STORE, or the build's own), so the graph is in memory once.
+            build_now = current_build(settings.data_dir)
+            internal = OxigraphStore.on_disk(settings.store, build_now) if settings.store else None
+            store = sandbox_store(settings, internal)
     ids = IdScheme(settings.base_iri, read_sdg_indicator_iris(settings.seeds_dir))
     return LoadedGraph.open(store, ids, settings)
 

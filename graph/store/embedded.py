@@ -103,12 +103,15 @@ class OxigraphStore:
         return cls(store, held, build, counts)
 
     @classmethod
-    def open_read_only(cls, path: Path) -> OxigraphStore:
-        """Open an on-disk store that another process keeps (for query workers)."""
+    def open_read_only(cls, path: Path, build: BuildResult | None = None) -> OxigraphStore:
+        """Open an on-disk store that another process keeps (`build`, when given, names its exports' files).
+
+        A damaged store (a truncated or missing SST file, a garbage CURRENT) fails here, with the engine's
+        RuntimeError."""
         held, counts = read_marker(path)
         if held is None:
             raise StoreUnavailable(f"the store at {path} holds no build")
-        return cls(ox.Store.read_only(str(path)), held, None, counts)
+        return cls(ox.Store.read_only(str(path)), held, build, counts)
 
     @property
     def build_id(self) -> str:
