@@ -6,11 +6,17 @@ import asyncio
 import contextlib
 import logging
 import signal
+import threading
+import time
+from functools import partial
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api.routes.dependencies import GraphHolder, LoadedGraph
+from api.routes.dependencies import _serialize as serialize_answer
+from api.routes.models import FlagshipsForTargetModel
+from api.routes.questions import _flagships_for_target as flagships_for_target
 from graph.build.directory import build, current_build
 from graph.build.reference import read_sdg_indicator_iris
 from graph.ids import IdScheme
@@ -18,9 +24,11 @@ from graph.settings import Settings
 from graph.store.base import GraphStore
 from graph.store.connection import connect
 from graph.store.embedded import OxigraphStore
-from graph.store.sandbox import sandbox_store
+from graph.store.sandbox import MEMORY, SandboxedStore, sandbox_store
+from ontology.namespaces import SDGO
 
 log = logging.getLogger(__name__)
+RELOAD_WAIT_S = 600.0  # the longest a reload waits for the new build's workers (loading 5M triples takes minutes)
 
 
 def load_graph(settings: Settings, store: GraphStore | None = None) -> LoadedGraph:
@@ -37,8 +45,44 @@ def load_graph(settings: Settings, store: GraphStore | None = None) -> LoadedGra
             build_now = current_build(settings.data_dir)
             internal = OxigraphStore.on_disk(settings.store, build_now) if settings.store else None
             store = sandbox_store(settings, internal)
+            store.graph_names()  # known before the first query: the SPARQL route reads them on the event loop
     ids = IdScheme(settings.base_iri, read_sdg_indicator_iris(settings.seeds_dir))
-    return LoadedGraph.open(store, ids, settings)
+    graph = LoadedGraph.open(store, ids, settings)
+    if isinstance(store, SandboxedStore | OxigraphStore):
+        warm_named_answers(graph)
+    return graph
+
+
+def warm_named_answers(graph: LoadedGraph) -> threading.Thread:
+    """Compute the named question's answer for every SDG target in the background (the build's answer cache keeps
+    the bytes), so that no user waits for a first answer. Skipped for a SPARQL server: it would be hundreds of
+    remote queries at every start."""
+
+    def warm() -> None:
+        started = time.perf_counter()
+        try:
+            targets = graph.catalogue.members(str(SDGO.Target))
+        except Exception as error:  # the store is being repaired: the routes compute answers on demand
+            log.warning("the named answers were not computed at start: %s", error)
+            return
+        done = 0
+        for target in targets:
+            code = (target.id or "").partition(":")[2]
+            key = f"/sdg/targets/{code}/flagships"  # the key the route's answer cache uses (its path)
+            if not code or graph.answers.get(key) is not None:
+                continue
+            try:
+                body = serialize_answer(FlagshipsForTargetModel, partial(flagships_for_target, graph, code))
+            except Exception as error:
+                log.warning("the named answer for %s was not computed at start: %s", code, error)
+                continue
+            graph.answers.put(key, body)
+            done += 1
+        log.info("named answers of %d SDG targets computed in %.1f s", done, time.perf_counter() - started)
+
+    thread = threading.Thread(target=warm, name="ilokg-warm-answers", daemon=True)
+    thread.start()
+    return thread
 
 
 async def reload_graph(app: FastAPI) -> bool:
@@ -48,11 +92,22 @@ async def reload_graph(app: FastAPI) -> bool:
     lock: asyncio.Lock = app.state.reload_lock
     async with lock:
         old = holder.current
+        latest = current_build(settings.data_dir) if settings.store_kind != "sparql" else None
+        if old is not None and latest is not None and latest.build_id == old.build_id:
+            log.info("reload: build %s is still the current one", old.build_id)
+            return True
         try:
             fresh = await run_in_threadpool(load_graph, settings)
         except Exception as error:
             log.error("reload failed, still serving build %s: %s", old.build_id if old else None, error)
             return False
+        if isinstance(fresh.store, SandboxedStore) and fresh.store is not (old.store if old else None):
+            # Swap only once the new build's workers answer (from memory, as the old ones do), so that no query
+            # that the old build would have served is refused while they start.
+            source = MEMORY if settings.query_store == MEMORY else None
+            pool = fresh.store.pool
+            if not await run_in_threadpool(pool.wait_started, RELOAD_WAIT_S, source):
+                log.warning("the new build's query workers were not all ready within %.0f s", RELOAD_WAIT_S)
         holder.replace(fresh)
         log.info("reloaded: now serving build %s", fresh.build_id)
         if old is not None and old.store is not fresh.store:
