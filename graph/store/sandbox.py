@@ -36,6 +36,7 @@ import contextlib
 import gc
 import logging
 import os
+import select
 import shutil
 import signal
 import socket
@@ -240,6 +241,16 @@ class _Worker:
         with contextlib.suppress(OSError):
             os.close(self.pidfd)
 
+    @property
+    def exited(self) -> bool:
+        """Whether the process has ended (its pidfd is readable then)."""
+        if self.closed:
+            return True
+        try:
+            return bool(select.select([self.pidfd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
+
     def private_mb(self) -> float:
         """Its private memory: pages it wrote, the shared store's included (what retiring it gives back)."""
         try:
@@ -331,6 +342,12 @@ class WorkerPool:
         with self._changed:
             return [w.pid for w in self._workers if not w.closed]
 
+    def busy_pids(self) -> list[int]:
+        """The workers running a query now."""
+        with self._changed:
+            idle = {w for lane in self._idle.values() for w in lane}
+            return [w.pid for w in self._workers if not w.closed and w not in idle]
+
     def zygote_pid(self) -> int | None:
         zygote = self._zygote
         return zygote.process.pid if zygote is not None else None
@@ -391,6 +408,7 @@ class WorkerPool:
                 checks, self._checks = self._checks, []
             for worker in checks:
                 self._check(worker)
+            self._drop_exited()
             zygote = self._zygote
             if zygote is not None and not zygote.alive and not self._closed and not self._restarting:
                 log.error("the query workers' zygote (pid %d) died: starting another", zygote.process.pid)
@@ -404,6 +422,15 @@ class WorkerPool:
                 time.sleep(1.0)
         finally:
             self._restarting = False
+
+    def _drop_exited(self) -> None:
+        """Idle workers that ended (killed from outside) are replaced before a query is sent to them."""
+        with self._changed:
+            exited = [w for lane in self._idle.values() for w in lane if w.exited]
+            for lane in self._idle.values():
+                lane[:] = [w for w in lane if w not in exited]
+        for worker in exited:
+            self._replace(worker)
 
     def _check(self, worker: _Worker) -> None:
         if worker.private_mb() > self._settings.worker_private_mb:
@@ -443,7 +470,7 @@ class WorkerPool:
                     return
                 except QueryFailed as error:
                     time.sleep(0.2)
-                    if not zygote.alive:
+                    if not zygote.alive or self._closed:
                         return  # the watcher starts another zygote
                     log.error("%s", error)
                     self.problem = str(error)
@@ -526,8 +553,14 @@ class WorkerPool:
         with self._changed:
             while True:
                 for lane in lanes:
-                    if self._idle[lane]:
-                        return self._idle[lane].pop()
+                    while self._idle[lane]:
+                        worker = self._idle[lane].pop()
+                        if not worker.exited:
+                            return worker
+                        self._workers.discard(worker)
+                        worker.kill()
+                        self.replaced += 1
+                        threading.Thread(target=self._refill, name="ilokg-worker-refill", daemon=True).start()
                 left = end - time.monotonic()
                 if left <= 0 or self._closed:
                     return None
@@ -715,6 +748,7 @@ class SandboxedStore:
         raise QueryFailed(answer[1])
 
     def _run_own(self, request: tuple[Any, ...]) -> tuple[Any, ...]:
+        self.pool.wait_started(_START_TIMEOUT_S)  # at a first start the workers are our only store
         answer = self.pool.run(request)
         if answer[0] in ("syntax", "failed"):
             raise StoreUnavailable(f"the query workers could not answer: {answer[1]}")
