@@ -28,6 +28,7 @@ from graph.store.sandbox import MEMORY, SandboxedStore, sandbox_store
 from ontology.namespaces import SDGO
 
 log = logging.getLogger(__name__)
+WARM_WAIT_S = 3600.0  # writing the on-disk store of a large build takes minutes
 RELOAD_WAIT_S = 600.0  # the longest a reload waits for the new build's workers (loading 5M triples takes minutes)
 
 
@@ -59,6 +60,11 @@ def warm_named_answers(graph: LoadedGraph) -> threading.Thread:
     remote queries at every start."""
 
     def warm() -> None:
+        store = graph.store
+        # On the store in this process, never on the users' query workers (it waits while that store is written).
+        if isinstance(store, SandboxedStore) and not store.wait_internal(WARM_WAIT_S):
+            log.warning("the named answers were not computed at start: the on-disk store is not ready")
+            return
         started = time.perf_counter()
         try:
             targets = graph.catalogue.members(str(SDGO.Target))

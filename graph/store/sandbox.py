@@ -18,8 +18,8 @@ on-disk store; with `ILOKG_QUERY_STORE=disk` they always do. Each worker also:
   then stop being shared) passes `ILOKG_WORKER_PRIVATE_MB`, or after `ILOKG_WORKER_MAX_QUERIES` queries.
 
 Two lanes keep light queries served while heavy ones run: `ILOKG_SHORT_QUERY_WORKERS` workers take any query
-first but only for `ILOKG_SHORT_QUERY_S`; a query still running then is stopped there and run again on a
-general worker, and its text goes to the general lane directly from then on. The general workers run at a
+first but only for `ILOKG_SHORT_QUERY_S` of CPU time; a query that used that much is stopped there and run
+again on a general worker, and its text goes to the general lane directly from then on. The general workers run at a
 lower CPU priority.
 
 Workers are tracked by their own pids, independent of the zygote: when a zygote dies, its workers keep
@@ -85,12 +85,12 @@ class QueryTimeout(RuntimeError):
 class QueryBusy(RuntimeError):
     """Every query slot is taken; `retry_after_s` says when to try again."""
 
-    def __init__(self, limit: int, retry_after_s: int) -> None:
-        super().__init__(
-            f"{limit} queries are already running or waiting for a worker (ILOKG_MAX_CONCURRENT_QUERIES, "
-            "ILOKG_QUERY_QUEUE_S); "
-            f"try again in {retry_after_s} s"
-        )
+    def __init__(self, limit: int, retry_after_s: int, waited_s: float | None = None) -> None:
+        if waited_s is None:
+            why = f"{limit} queries are already running or waiting for a worker (ILOKG_MAX_CONCURRENT_QUERIES)"
+        else:
+            why = f"no query worker was free within {waited_s:g} s (ILOKG_QUERY_QUEUE_S)"
+        super().__init__(f"{why}; try again in {retry_after_s} s")
         self.retry_after_s = retry_after_s
 
 
@@ -251,6 +251,14 @@ class _Worker:
         except (OSError, ValueError):
             return True
 
+    def cpu_s(self) -> float:
+        """CPU time it has used, in seconds (the scheduler's count, read without stopping it)."""
+        try:
+            with Path(f"/proc/{self.pid}/schedstat").open() as schedstat:
+                return int(schedstat.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
     def private_mb(self) -> float:
         """Its private memory: pages it wrote, the shared store's included (what retiring it gives back)."""
         try:
@@ -264,7 +272,11 @@ class _Worker:
 
 
 class _Overran(Exception):
-    """The worker did not answer within the bound it was given (it has been killed)."""
+    """The worker did not answer by the deadline, or used the CPU it was given (it has been killed)."""
+
+    def __init__(self, deadline: bool) -> None:
+        super().__init__("deadline" if deadline else "cpu")
+        self.deadline = deadline
 
 
 # ------------------------------------------------------------------ the pool
@@ -566,13 +578,29 @@ class WorkerPool:
                     return None
                 self._changed.wait(left)
 
-    def _ask(self, worker: _Worker, request: tuple[Any, ...], bound_s: float) -> tuple[Any, ...]:
+    def _ask(
+        self, worker: _Worker, request: tuple[Any, ...], deadline_s: float, cpu_limit_s: float | None = None
+    ) -> tuple[Any, ...]:
+        """The worker's answer by the deadline; with `cpu_limit_s`, stopped once it used that much CPU (_Overran).
+
+        CPU time rather than wall time marks a query heavy: on a busy machine a light query may wait for the CPU
+        longer than the short lane's bound without being heavy."""
         started = time.monotonic()
+        end = started + deadline_s
+        cpu_started = worker.cpu_s() if cpu_limit_s is not None else 0.0
         try:
-            worker.connection.send((bound_s, *request))
-            if not worker.connection.poll(bound_s):
-                self._replace(worker)
-                raise _Overran
+            worker.connection.send((deadline_s, *request))
+            wait = deadline_s if cpu_limit_s is None else cpu_limit_s
+            while not worker.connection.poll(max(0.0, min(wait, end - time.monotonic()))):
+                if time.monotonic() >= end:
+                    self._replace(worker)
+                    raise _Overran(deadline=True)
+                assert cpu_limit_s is not None
+                used = worker.cpu_s() - cpu_started
+                if used >= cpu_limit_s:
+                    self._replace(worker)
+                    raise _Overran(deadline=False)
+                wait = max(0.01, cpu_limit_s - used)
             answer: tuple[Any, ...] = worker.connection.recv()
         except (EOFError, OSError) as error:
             self._replace(worker)
@@ -583,14 +611,15 @@ class WorkerPool:
         self._release(worker, time.monotonic() - started)
         return answer
 
-    def run(self, request: tuple[Any, ...], key: Any = None) -> tuple[Any, ...]:
+    def run(self, request: tuple[Any, ...], key: Any = None, own: bool = False) -> tuple[Any, ...]:
         """Run a request on a worker (waiting up to query_queue_s for one) and return its answer by the deadline.
 
         `key` names the query for the lanes: one that overran the short lane goes to the general lane next time.
+        `own`: one of the service's own queries, which takes none of the users' slots (ILOKG_MAX_CONCURRENT_QUERIES).
         """
         timeout = self._settings.query_timeout_s
         retry_after = max(1, round(min(timeout, self._settings.query_queue_s)))
-        if self._closed or not self._slots.acquire(blocking=False):
+        if self._closed or not (own or self._slots.acquire(blocking=False)):
             raise QueryBusy(self._settings.max_concurrent_queries, retry_after)
         try:
             if self.problem is not None and self.source is None and not self._restarting and not self._workers:
@@ -600,21 +629,24 @@ class WorkerPool:
             lanes = (GENERAL,) if heavy or self._sizes[SHORT] == 0 else (SHORT, GENERAL)
             worker = self._acquire(lanes, self._settings.query_queue_s)
             if worker is None:
-                raise QueryBusy(self._settings.max_concurrent_queries, retry_after)
+                raise QueryBusy(self._settings.max_concurrent_queries, retry_after, self._settings.query_queue_s)
             if worker.lane == SHORT and self._settings.short_query_s < timeout:
                 try:
-                    return self._ask(worker, request, self._settings.short_query_s)
-                except _Overran:
+                    return self._ask(worker, request, timeout, self._settings.short_query_s)
+                except _Overran as overran:
+                    if overran.deadline:
+                        raise QueryTimeout(timeout) from overran
                     self._remember_heavy(key)
                 worker = self._acquire((GENERAL,), self._settings.query_queue_s)
                 if worker is None:
-                    raise QueryBusy(self._settings.max_concurrent_queries, retry_after)
+                    raise QueryBusy(self._settings.max_concurrent_queries, retry_after, self._settings.query_queue_s)
             try:
                 return self._ask(worker, request, timeout)
             except _Overran as overran:
                 raise QueryTimeout(timeout) from overran
         finally:
-            self._slots.release()
+            if not own:
+                self._slots.release()
 
     def _remember_heavy(self, key: Any) -> None:
         if key is None:
@@ -709,6 +741,13 @@ class SandboxedStore:
     def internal(self) -> OxigraphStore | None:
         return self._internal
 
+    def wait_internal(self, timeout_s: float) -> bool:
+        """Wait until our own queries run on the on-disk store in this process (it may be being written)."""
+        end = time.monotonic() + timeout_s
+        while self._internal is None and self.repairing is not None and time.monotonic() < end:
+            time.sleep(0.1)
+        return self._internal is not None
+
     def health(self) -> tuple[str | None, str | None]:
         """(why the service is degraded, or None; what users' queries read now: memory, disk or None)."""
         source = self.pool.source
@@ -749,7 +788,7 @@ class SandboxedStore:
 
     def _run_own(self, request: tuple[Any, ...]) -> tuple[Any, ...]:
         self.pool.wait_started(_START_TIMEOUT_S)  # at a first start the workers are our only store
-        answer = self.pool.run(request)
+        answer = self.pool.run(request, own=True)
         if answer[0] in ("syntax", "failed"):
             raise StoreUnavailable(f"the query workers could not answer: {answer[1]}")
         return answer

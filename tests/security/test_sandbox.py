@@ -295,14 +295,16 @@ def test_killing_the_zygote_leaves_no_worker_running_past_its_deadline(session_b
         assert wait_for(lambda: len(sandbox.pool.busy_pids()) == 1, 3.0), outcome
         workers = set(sandbox.pool.worker_pids())
         running = set(sandbox.pool.busy_pids())
-        assert len(running) == 1 and busy_pids(running, 1.0) == running, (running, outcome, elapsed, workers)
+        assert len(running) == 1, (running, outcome)
         os.kill(zygote, signal.SIGKILL)
         thread.join(timeout=DEADLINE_S + SLACK_S + 30)
         assert outcome and isinstance(outcome[0], QueryTimeout), outcome
         assert elapsed[0] < 0.5 + DEADLINE_S + SLACK_S
         (runaway_pid,) = running
         assert wait_for(lambda: gone(runaway_pid), 1.0), "the runaway's worker lives past its deadline"
-        assert not busy_pids(workers), "a worker still runs at full speed after the deadline"
+        for pid in workers - running:  # the others are idle, or gone
+            assert gone(pid) or pid not in sandbox.pool.busy_pids()
+        assert not busy_pids(workers), "a worker still runs a query after the deadline"
         # A new zygote forks the workers to come; the ones forked before it go on answering meanwhile.
         assert wait_for(lambda: sandbox.pool.zygote_pid() not in (None, zygote) and sandbox.pool.source == MEMORY)
         assert query_text(sandbox, SIMPLE).rows == 3
