@@ -58,7 +58,7 @@ class Settings(BaseSettings):
         "for memory).",
     )
     short_query_workers: int = Field(
-        1, ge=0, description="Workers kept for short queries, so that light queries are served while heavy ones run."
+        2, ge=0, description="Workers kept for short queries, so that light queries are served while heavy ones run."
     )
     short_query_s: float = Field(
         0.5,

@@ -83,6 +83,7 @@ def server(session_build: SessionBuild, tmp_path_factory: pytest.TempPathFactory
         "ILOKG_MAX_BODY_BYTES": str(MAX_BODY),
         "ILOKG_MAX_CONCURRENT_QUERIES": "3",
         "ILOKG_QUERY_WORKERS": "2",
+        "ILOKG_SHORT_QUERY_WORKERS": "1",
         "ILOKG_QUERY_QUEUE_S": "1",
     }
     process = subprocess.Popen(
