@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 import signal
 import threading
 import time
 from functools import partial
+from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +31,8 @@ from graph.store.sandbox import MEMORY, SandboxedStore, sandbox_store
 from ontology.namespaces import SDGO
 
 log = logging.getLogger(__name__)
+ANSWERS_DIR = "answers"
+ANSWERS_COMPLETE = "complete"  # written last: every target's answer is there
 WARM_WAIT_S = 3600.0  # writing the on-disk store of a large build takes minutes
 RELOAD_WAIT_S = 600.0  # the longest a reload waits for the new build's workers (loading 5M triples takes minutes)
 
@@ -50,45 +55,78 @@ def load_graph(settings: Settings, store: GraphStore | None = None) -> LoadedGra
     ids = IdScheme(settings.base_iri, read_sdg_indicator_iris(settings.seeds_dir))
     graph = LoadedGraph.open(store, ids, settings)
     if isinstance(store, SandboxedStore | OxigraphStore):
-        warm_named_answers(graph)
+        warm_named_answers(graph, settings)
     return graph
 
 
-def warm_named_answers(graph: LoadedGraph) -> threading.Thread:
-    """Compute the named question's answer for every SDG target in the background (the build's answer cache keeps
-    the bytes), so that no user waits for a first answer. Skipped for a SPARQL server: it would be hundreds of
-    remote queries at every start."""
+def answers_directory(settings: Settings, build_id: str) -> Path:
+    """Where a build's named answers are kept as files: by build, and by the answer's JSON schema, so that a
+    service whose answers have another shape never sends bytes written by an older one."""
+    schema = json.dumps(FlagshipsForTargetModel.model_json_schema(), sort_keys=True)
+    return settings.data_dir / ANSWERS_DIR / f"{build_id}-{hashlib.sha256(schema.encode()).hexdigest()[:12]}"
+
+
+def warm_named_answers(graph: LoadedGraph, settings: Settings) -> threading.Thread:
+    """Fill the build's answer cache with the named question's answer for every SDG target, in the background, so
+    that no user waits for a first answer: from the files written at an earlier start of the same build (a build
+    never changes), else computed here and written for the next start. Skipped for a SPARQL server: computing
+    would be hundreds of remote queries."""
+    directory = answers_directory(settings, graph.build_id)
+
+    def key(code: str) -> str:
+        return f"/sdg/targets/{code}/flagships"  # the key the route's answer cache uses (its path)
 
     def warm() -> None:
+        started = time.perf_counter()
+        if (directory / ANSWERS_COMPLETE).is_file():
+            for file in directory.glob("*.json"):
+                with contextlib.suppress(OSError):
+                    graph.answers.put(key(file.stem), file.read_bytes())
+            log.info("named answers read from %s in %.2f s", directory, time.perf_counter() - started)
+            return
         store = graph.store
         # On the store in this process, never on the users' query workers (it waits while that store is written).
         if isinstance(store, SandboxedStore) and not store.wait_internal(WARM_WAIT_S):
             log.warning("the named answers were not computed at start: the on-disk store is not ready")
             return
-        started = time.perf_counter()
         try:
             targets = graph.catalogue.members(str(SDGO.Target))
-        except Exception as error:  # the store is being repaired: the routes compute answers on demand
+        except Exception as error:  # the routes compute answers on demand
             log.warning("the named answers were not computed at start: %s", error)
             return
-        done = 0
+        written = True
         for target in targets:
             code = (target.id or "").partition(":")[2]
-            key = f"/sdg/targets/{code}/flagships"  # the key the route's answer cache uses (its path)
-            if not code or graph.answers.get(key) is not None:
+            if not code or graph.answers.get(key(code)) is not None:
                 continue
             try:
                 body = serialize_answer(FlagshipsForTargetModel, partial(flagships_for_target, graph, code))
             except Exception as error:
                 log.warning("the named answer for %s was not computed at start: %s", code, error)
+                written = False
                 continue
-            graph.answers.put(key, body)
-            done += 1
-        log.info("named answers of %d SDG targets computed in %.1f s", done, time.perf_counter() - started)
+            graph.answers.put(key(code), body)
+            written = _keep(directory / f"{code}.json", body) and written
+        if written:
+            _keep(directory / ANSWERS_COMPLETE, b"")
+        log.info("named answers of %d SDG targets computed in %.1f s", len(targets), time.perf_counter() - started)
 
     thread = threading.Thread(target=warm, name="ilokg-warm-answers", daemon=True)
     thread.start()
     return thread
+
+
+def _keep(path: Path, body: bytes) -> bool:
+    """Write a file whole (staged, then renamed); False where the data directory cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_suffix(".tmp")
+        staging.write_bytes(body)
+        staging.replace(path)
+    except OSError as error:
+        log.warning("could not keep %s: %s", path, error)
+        return False
+    return True
 
 
 async def reload_graph(app: FastAPI) -> bool:

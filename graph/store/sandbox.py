@@ -687,7 +687,7 @@ class SandboxedStore:
         self._build = build
         self._settings = settings
         self._internal = internal
-        self._graph_names: list[str] | None = internal.graph_names() if internal is not None else None
+        self._graph_names: list[str] | None = internal.graph_names() if internal is not None else _graphs_of(build)
         self.repairing: str | None = None  # why the on-disk store is being written, while it is
         path = settings.data_dir / STORES_DIR / build.build_id
         usable = read_marker(path)[0] == build.build_id and opens(path)
@@ -825,6 +825,12 @@ class SandboxedStore:
         timer = threading.Timer(grace, self.pool.close)
         timer.daemon = True
         timer.start()
+
+
+def _graphs_of(build: BuildResult) -> list[str] | None:
+    """The named graphs a build's manifest lists (a build written by `ilokg build` lists them), else None."""
+    graphs = build.manifest.get("graphs")
+    return sorted(str(name) for name in graphs) if isinstance(graphs, dict) else None
 
 
 def sandbox_store(settings: Settings, internal: OxigraphStore | None = None) -> SandboxedStore:
