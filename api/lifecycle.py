@@ -66,7 +66,7 @@ def answers_directory(settings: Settings, build_id: str) -> Path:
     return settings.data_dir / ANSWERS_DIR / f"{build_id}-{hashlib.sha256(schema.encode()).hexdigest()[:12]}"
 
 
-def warm_named_answers(graph: LoadedGraph, settings: Settings) -> threading.Thread:
+def warm_named_answers(graph: LoadedGraph, settings: Settings) -> threading.Thread | None:
     """Fill the build's answer cache with the named question's answer for every SDG target, in the background, so
     that no user waits for a first answer: from the files written at an earlier start of the same build (a build
     never changes), else computed here and written for the next start. Skipped for a SPARQL server: computing
@@ -76,19 +76,21 @@ def warm_named_answers(graph: LoadedGraph, settings: Settings) -> threading.Thre
     def key(code: str) -> str:
         return f"/sdg/targets/{code}/flagships"  # the key the route's answer cache uses (its path)
 
+    started = time.perf_counter()
+    if (directory / ANSWERS_COMPLETE).is_file():  # read now (milliseconds), so the first request finds them
+        for file in directory.glob("*.json"):
+            with contextlib.suppress(OSError):
+                graph.answers.put(key(file.stem), file.read_bytes())
+        log.info("named answers read from %s in %.2f s", directory, time.perf_counter() - started)
+        return None
+
     def warm() -> None:
-        started = time.perf_counter()
-        if (directory / ANSWERS_COMPLETE).is_file():
-            for file in directory.glob("*.json"):
-                with contextlib.suppress(OSError):
-                    graph.answers.put(key(file.stem), file.read_bytes())
-            log.info("named answers read from %s in %.2f s", directory, time.perf_counter() - started)
-            return
         store = graph.store
         # On the store in this process, never on the users' query workers (it waits while that store is written).
         if isinstance(store, SandboxedStore) and not store.wait_internal(WARM_WAIT_S):
             log.warning("the named answers were not computed at start: the on-disk store is not ready")
             return
+        computing = time.perf_counter()
         try:
             targets = graph.catalogue.members(str(SDGO.Target))
         except Exception as error:  # the routes compute answers on demand
@@ -109,7 +111,7 @@ def warm_named_answers(graph: LoadedGraph, settings: Settings) -> threading.Thre
             written = _keep(directory / f"{code}.json", body) and written
         if written:
             _keep(directory / ANSWERS_COMPLETE, b"")
-        log.info("named answers of %d SDG targets computed in %.1f s", len(targets), time.perf_counter() - started)
+        log.info("named answers of %d SDG targets computed in %.1f s", len(targets), time.perf_counter() - computing)
 
     thread = threading.Thread(target=warm, name="ilokg-warm-answers", daemon=True)
     thread.start()
