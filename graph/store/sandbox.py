@@ -227,6 +227,7 @@ class _Worker:
     zygote: _Zygote
     queries: int = 0
     busy_s: float = 0.0  # query time since its private memory was last read
+    retiring: bool = False  # past the private memory bound while busy: retired when its query ends
     closed: bool = False
 
     def kill(self) -> None:
@@ -445,11 +446,17 @@ class WorkerPool:
             self._replace(worker)
 
     def _check(self, worker: _Worker) -> None:
-        if worker.private_mb() > self._settings.worker_private_mb:
-            self._retire(worker)
+        """Read its private memory while it stays in service; past the bound it is retired (now if idle)."""
+        if worker.private_mb() <= self._settings.worker_private_mb:
             return
-        worker.busy_s = 0.0
-        self._idle_again(worker)
+        with self._changed:
+            idle = worker in self._idle[worker.lane]
+            if idle:
+                self._idle[worker.lane].remove(worker)
+            else:
+                worker.retiring = True  # busy again: retired when its query ends
+        if idle:
+            self._retire(worker)
 
     # -- workers
 
@@ -551,14 +558,15 @@ class WorkerPool:
     def _release(self, worker: _Worker, elapsed_s: float) -> None:
         worker.queries += 1
         worker.busy_s += elapsed_s
-        if worker.queries >= self._settings.worker_max_queries:
+        if worker.retiring or worker.queries >= self._settings.worker_max_queries:
             self._retire(worker)
-        elif worker.busy_s >= _CHECK_AFTER_S:
+            return
+        if worker.busy_s >= _CHECK_AFTER_S:
+            worker.busy_s = 0.0
             with self._changed:
                 self._checks.append(worker)  # the watcher reads its memory, off this request's path
-                self._changed.notify_all()
-        else:
-            self._idle_again(worker)
+        # Back in service at once: the last worker used is the next one taken (its pages are warm).
+        self._idle_again(worker)
 
     def _acquire(self, lanes: tuple[str, ...], timeout_s: float) -> _Worker | None:
         end = time.monotonic() + timeout_s
