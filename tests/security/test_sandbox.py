@@ -366,7 +366,13 @@ def test_a_query_that_overran_the_short_lane_goes_to_the_general_lane_next_time(
 
 def test_workers_are_retired_past_their_private_memory_or_query_count(session_build: SessionBuild) -> None:
     settings = session_build.settings.model_copy(
-        update={**LIMITS, "worker_private_mb": 1, "worker_max_queries": 5, "max_result_rows": 100_000}
+        update={
+            **LIMITS,
+            "query_timeout_s": 30.0,
+            "worker_private_mb": 1,
+            "worker_max_queries": 5,
+            "max_result_rows": 100_000,
+        }
     )
     sandbox = _open(settings, session_build)
     try:
