@@ -66,11 +66,11 @@ class Settings(BaseSettings):
         description="A query still running after this long on a short-query worker is stopped there and run "
         "again on a general worker (with its whole deadline), and its text goes there directly next time.",
     )
-    worker_private_mb: int = Field(
-        200,
+    workers_private_mb: int = Field(
+        512,
         gt=0,
-        description="A worker whose private memory (pages of the shared store it wrote to, and its own) passes "
-        "this is retired and a fresh one forked, in MiB.",
+        description="Private memory of the query workers together (pages of the shared store they wrote to, and "
+        "their own), in MiB; past it, the worker holding the most is retired and a fresh one forked.",
     )
     worker_max_queries: int = Field(10_000, gt=0, description="A worker is retired after this many queries.")
     result_cache_entries: int = Field(

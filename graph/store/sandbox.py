@@ -14,13 +14,14 @@ on-disk store; with `ILOKG_QUERY_STORE=disk` they always do. Each worker also:
   or join fails alone;
 - arms an alarm of its own for every query, so it dies a grace after the deadline even if the pool or the
   zygote died meanwhile;
-- is retired, and a fresh one forked, once its private memory (Oxigraph writes to the pages it reads, which
-  then stop being shared) passes `ILOKG_WORKER_PRIVATE_MB`, or after `ILOKG_WORKER_MAX_QUERIES` queries.
+- is retired, and a fresh one forked, after `ILOKG_WORKER_MAX_QUERIES` queries, or when it holds the most private
+  memory while the workers together hold more than `ILOKG_WORKERS_PRIVATE_MB` (Oxigraph writes to the pages it
+  reads, which then stop being shared; the last worker used is the next one taken, so with few clients one
+  worker holds most of it and the others stay shared).
 
 Two lanes keep light queries served while heavy ones run: `ILOKG_SHORT_QUERY_WORKERS` workers take any query
 first but only for `ILOKG_SHORT_QUERY_S` of CPU time; a query that used that much is stopped there and run
-again on a general worker, and its text goes to the general lane directly from then on. The general workers run at a
-lower CPU priority.
+again on a general worker, and its text goes to the general lane directly from then on.
 
 Workers are tracked by their own pids, independent of the zygote: when a zygote dies, its workers keep
 answering (and are still killed at their deadlines), and a new zygote is started for the workers to come.
@@ -227,7 +228,8 @@ class _Worker:
     zygote: _Zygote
     queries: int = 0
     busy_s: float = 0.0  # query time since its private memory was last read
-    retiring: bool = False  # past the private memory bound while busy: retired when its query ends
+    private: float = 0.0  # its private memory in MiB, when last read
+    retiring: bool = False  # chosen to be retired while busy: retired when its query ends
     closed: bool = False
 
     def kill(self) -> None:
@@ -426,7 +428,9 @@ class WorkerPool:
             if zygote is not None and not zygote.alive and not self._closed and not self._restarting:
                 log.error("the query workers' zygote (pid %d) died: starting another", zygote.process.pid)
                 self._restarting = True
-                source = DISK if not self._memory_wanted and self._disk_path is not None else MEMORY
+                if not self._memory_wanted and self._disk_path is None:
+                    continue  # the repair of the on-disk store starts the disk zygote when it is done
+                source = MEMORY if self._memory_wanted else DISK
                 threading.Thread(target=self._restart, args=(source,), name="ilokg-zygote-start", daemon=True).start()
 
     def _restart(self, source: str) -> None:
@@ -446,17 +450,21 @@ class WorkerPool:
             self._replace(worker)
 
     def _check(self, worker: _Worker) -> None:
-        """Read its private memory while it stays in service; past the bound it is retired (now if idle)."""
-        if worker.private_mb() <= self._settings.worker_private_mb:
-            return
+        """Read its private memory while it stays in service; past the workers' budget, the worker holding the
+        most is retired (now if idle, else when its query ends)."""
+        worker.private = worker.private_mb()
         with self._changed:
-            idle = worker in self._idle[worker.lane]
+            live = [w for w in self._workers if not w.closed and not w.retiring]
+            if sum(w.private for w in live) <= self._settings.workers_private_mb:
+                return
+            largest = max(live, key=lambda w: w.private)
+            idle = largest in self._idle[largest.lane]
             if idle:
-                self._idle[worker.lane].remove(worker)
+                self._idle[largest.lane].remove(largest)
             else:
-                worker.retiring = True  # busy again: retired when its query ends
+                largest.retiring = True
         if idle:
-            self._retire(worker)
+            self._retire(largest)
 
     # -- workers
 

@@ -34,7 +34,6 @@ _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 # A worker's own alarm fires this long after the pool's deadline: the pool normally kills it first.
 ALARM_GRACE_S = 2.0
-NICE_GENERAL = 10  # the general lane's workers yield the CPU to the short lane and to the server
 
 
 def leave_network() -> bool:
@@ -74,9 +73,6 @@ def worker_main(fd: int, store: Any, store_path: str | None, lane: str, memory_m
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the kernel ends the process when its own alarm fires
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    if lane != "short":
-        with contextlib.suppress(OSError):
-            os.nice(NICE_GENERAL)
     connection = Connection(fd)
     try:
         if store is None:

@@ -369,7 +369,7 @@ def test_workers_are_retired_past_their_private_memory_or_query_count(session_bu
         update={
             **LIMITS,
             "query_timeout_s": 30.0,
-            "worker_private_mb": 1,
+            "workers_private_mb": 1,
             "worker_max_queries": 5,
             "max_result_rows": 100_000,
         }
