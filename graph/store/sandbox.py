@@ -703,12 +703,17 @@ class SandboxedStore:
         self._build = build
         self._settings = settings
         self._internal = internal
-        self._graph_names: list[str] | None = internal.graph_names() if internal is not None else _graphs_of(build)
         self.repairing: str | None = None  # why the on-disk store is being written, while it is
         path = settings.data_dir / STORES_DIR / build.build_id
-        usable = read_marker(path)[0] == build.build_id and opens(path)
+        usable = read_marker(path)[0] == build.build_id
         if usable and self._internal is None:
-            self._internal = OxigraphStore.open_read_only(path, build)
+            try:  # opened once: the engine checks its files here (a damaged store fails)
+                self._internal = OxigraphStore.open_read_only(path, build)
+            except (StoreUnavailable, OSError, RuntimeError, ValueError):
+                usable = False
+        elif usable:
+            usable = opens(path)
+        self._graph_names = self._internal.graph_names() if self._internal is not None else _graphs_of(build)
         self._repair_lock = threading.Lock()
         self.pool = WorkerPool(build, settings, path if usable else None, self._store_broken)
         if not usable:

@@ -199,11 +199,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.build:
             store = _load(Path(args.build))
     except Exception as error:
-        control.send(f"failed {type(error).__name__}: {error}".encode()[:4000])
+        with contextlib.suppress(OSError):
+            control.send(f"failed {type(error).__name__}: {error}".encode()[:4000])
         return 1
     gc.collect()
     gc.freeze()  # the collector never writes to these objects again, so the forked children keep them shared
-    control.send(f"ready {int(isolated)}".encode())
+    try:
+        control.send(f"ready {int(isolated)}".encode())
+    except OSError:  # the pool closed while the build was loading
+        return 0
     serve(control, store, args.store, args.memory_mb, isolated)
     return 0
 
