@@ -70,6 +70,7 @@ DISK = "disk"
 _HEAVY_REMEMBERED = 1024  # texts that overran the short lane, per build
 _CHECK_AFTER_S = 0.05  # a worker's private memory is read after this much query time since the last reading
 _START_TIMEOUT_S = 60.0
+_GRAPHS_WAIT_S = 3600.0  # a first start of a build with no graph list waits for a worker this long at most
 
 
 class QueryTimeout(RuntimeError):
@@ -788,8 +789,11 @@ class SandboxedStore:
         return self._internal.counts()
 
     def graph_names(self) -> list[str]:
+        """The build's named graphs: from the store in this process, the build's manifest, or else (a first start
+        of a build whose manifest lists none) a worker, once one has started (loading a large build takes
+        minutes)."""
         if self._graph_names is None:
-            answer = self._run_own(("graphs",))
+            answer = self._run_own(("graphs",), _GRAPHS_WAIT_S)
             self._graph_names = list(answer[1])
         return self._graph_names
 
@@ -807,8 +811,8 @@ class SandboxedStore:
             raise QuerySyntaxError(answer[1])
         raise QueryFailed(answer[1])
 
-    def _run_own(self, request: tuple[Any, ...]) -> tuple[Any, ...]:
-        self.pool.wait_started(_START_TIMEOUT_S)  # at a first start the workers are our only store
+    def _run_own(self, request: tuple[Any, ...], wait_s: float = _START_TIMEOUT_S) -> tuple[Any, ...]:
+        self.pool.wait_started(wait_s)  # at a first start the workers are our only store
         answer = self.pool.run(request, own=True)
         if answer[0] in ("syntax", "failed"):
             raise StoreUnavailable(f"the query workers could not answer: {answer[1]}")
