@@ -57,6 +57,7 @@ PEER_VENV = WORK_DIR / "peer-venv"
 PEER_PACKAGES = ("rdflib-endpoint==0.6.3", "uvicorn")
 PEER_SCRIPT = Path(__file__).resolve().parent / "peer_rdflib_endpoint.py"
 TARGET = "8.7"
+LONGEST_GET = 8000  # characters of a query sent by GET; longer ones are sent as a POST form (SPARQL 1.1 Protocol)
 SPARQL_JSON = "application/sparql-results+json"
 
 OURS_MEMORY = "ilokg HTTP (memory)"
@@ -314,7 +315,10 @@ def sparql_over_http(
     headers = {"Accept": SPARQL_JSON, **({"Cache-Control": "no-cache"} if fresh else {})}
 
     def run() -> object:
-        response = client.get(url, params={"query": query}, headers=headers, timeout=timeout_s)
+        if len(query) > LONGEST_GET:  # the named question's VALUES lists at 5M: too long for a URL
+            response = client.post(url, data={"query": query}, headers=headers, timeout=timeout_s)
+        else:
+            response = client.get(url, params={"query": query}, headers=headers, timeout=timeout_s)
         if response.status_code != 200:
             raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
         return response.content
