@@ -63,8 +63,9 @@ class Settings(BaseSettings):
     short_query_s: float = Field(
         0.5,
         gt=0,
-        description="A query still running after this long on a short-query worker is stopped there and run "
-        "again on a general worker (with its whole deadline), and its text goes there directly next time.",
+        description="A query that used this much CPU time on a short-query worker is stopped there and run "
+        "again on a general worker (with what is left of its deadline), and its text goes there directly next "
+        "time, in seconds.",
     )
     workers_private_mb: int = Field(
         512,

@@ -21,7 +21,8 @@ on-disk store; with `ILOKG_QUERY_STORE=disk` they always do. Each worker also:
 
 Two lanes keep light queries served while heavy ones run: `ILOKG_SHORT_QUERY_WORKERS` workers take any query
 first but only for `ILOKG_SHORT_QUERY_S` of CPU time; a query that used that much is stopped there and run
-again on a general worker, and its text goes to the general lane directly from then on.
+again on a general worker with what is left of its deadline, and its text goes to the general lane directly
+from then on.
 
 Workers are tracked by their own pids, independent of the zygote: when a zygote dies, its workers keep
 answering (and are still killed at their deadlines), and a new zygote is started for the workers to come.
@@ -70,6 +71,7 @@ DISK = "disk"
 _HEAVY_REMEMBERED = 1024  # texts that overran the short lane, per build
 _CHECK_AFTER_S = 0.05  # a worker's private memory is read after this much query time since the last reading
 _START_TIMEOUT_S = 60.0
+_LEAST_RUN_S = 0.05  # a query moved to the general lane with (almost) no deadline left still gets this long
 _GRAPHS_WAIT_S = 3600.0  # a first start of a build with no graph list waits for a worker this long at most
 
 
@@ -647,18 +649,21 @@ class WorkerPool:
             worker = self._acquire(lanes, self._settings.query_queue_s)
             if worker is None:
                 raise QueryBusy(self._settings.max_concurrent_queries, retry_after, self._settings.query_queue_s)
+            left = timeout  # the deadline counts the time the query runs on a worker, in both lanes
             if worker.lane == SHORT and self._settings.short_query_s < timeout:
+                started = time.monotonic()
                 try:
                     return self._ask(worker, request, timeout, self._settings.short_query_s)
                 except _Overran as overran:
                     if overran.deadline:
                         raise QueryTimeout(timeout) from overran
                     self._remember_heavy(key)
+                left = timeout - (time.monotonic() - started)
                 worker = self._acquire((GENERAL,), self._settings.query_queue_s)
                 if worker is None:
                     raise QueryBusy(self._settings.max_concurrent_queries, retry_after, self._settings.query_queue_s)
             try:
-                return self._ask(worker, request, timeout)
+                return self._ask(worker, request, max(left, _LEAST_RUN_S))
             except _Overran as overran:
                 raise QueryTimeout(timeout) from overran
         finally:
