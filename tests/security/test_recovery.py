@@ -21,7 +21,7 @@ from api.lifecycle import ANSWERS_COMPLETE, answers_directory
 from graph.settings import Settings
 from graph.store.sandbox import STORES_DIR, materialise, opens
 from tests.conftest import SessionBuild
-from tests.security.test_http import _free_port
+from tests.security.conftest import _free_port
 from tests.security.test_sandbox import DAMAGES
 
 SIMPLE = "SELECT ?s WHERE { ?s a ?type } LIMIT 3"
