@@ -100,15 +100,17 @@ def warm_named_answers(graph: LoadedGraph, settings: Settings) -> threading.Thre
         written = True
         for target in targets:
             code = (target.id or "").partition(":")[2]
-            if not code or graph.answers.get(key(code)) is not None:
+            if not code:
                 continue
-            try:
-                body = serialize_answer(FlagshipsForTargetModel, partial(flagships_for_target, graph, code))
-            except Exception as error:
-                log.warning("the named answer for %s was not computed at start: %s", code, error)
-                written = False
-                continue
-            graph.answers.put(key(code), body)
+            body = graph.answers.get(key(code))  # a request may have asked for it already: kept all the same
+            if body is None:
+                try:
+                    body = serialize_answer(FlagshipsForTargetModel, partial(flagships_for_target, graph, code))
+                except Exception as error:
+                    log.warning("the named answer for %s was not computed at start: %s", code, error)
+                    written = False
+                    continue
+                graph.answers.put(key(code), body)
             written = _keep(directory / f"{code}.json", body) and written
         if written:
             _keep(directory / ANSWERS_COMPLETE, b"")

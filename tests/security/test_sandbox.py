@@ -318,7 +318,7 @@ def test_killing_the_zygote_leaves_no_worker_running_past_its_deadline(session_b
 
 def test_a_worker_ends_its_own_query_when_nobody_is_left_to_kill_it(session_build: SessionBuild) -> None:
     """The worker's own alarm: with the pool gone (the server died), a runaway still ends a grace after its bound."""
-    zygote = _Zygote.start(MEMORY, session_build.result, None, 2048)
+    zygote = _Zygote.start(MEMORY, session_build.result, None, 2048, True)
     try:
         worker = zygote.fork("general")
         assert worker.connection.recv()[0] == "ready"
