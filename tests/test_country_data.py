@@ -317,8 +317,8 @@ def expected_latest(m49: str, series: str) -> tuple[int, Decimal] | None:
     year = max(row["year"] for row in rows)
 
     def whole_first(row: dict[str, str]) -> tuple[bool, int, float]:
-        low, _, high = row["age"].partition("_")
-        return (row["sex"] != "bothsex", int(low), -float(high) if high else -float("inf"))
+        low, _, high = row.get("age", "0").partition("_")  # a series without ages covers every age
+        return (row.get("sex", "bothsex") != "bothsex", int(low), -float(high) if high else -float("inf"))
 
     best = min((row for row in rows if row["year"] == year), key=whole_first)
     return int(year), Decimal(best[series.lower()])
@@ -610,3 +610,25 @@ def test_a_build_can_import_some_series_only(session_build: SessionBuild, scratc
         "ILOKG_SDG_SERIES names SL_NO_SUCH, which reference/sdg-country-data has no file for; write all or codes "
         "among " + ", ".join(sorted(series_files()))
     ]
+
+
+def test_a_countrys_page_gives_the_latest_value_of_each_series(live_server: str, session_build: SessionBuild) -> None:
+    """The page of a country lists its SDG indicator data: each series' latest value there, as the CSV has it."""
+    import httpx
+
+    page = httpx.get(f"{live_server}/id/country/BGD", headers={"Accept": "text/html"}, timeout=30).text
+    section = page.split('<h2 id="sdg-data">', 1)[1].split("</section>", 1)[0]
+    chosen = session_build.settings.sdg_series
+    held = set(series_files()) if chosen == "all" else set(chosen.split(","))
+    checked = 0
+    for series in sorted(held):
+        expected = expected_latest(m49_of("BGD"), series)
+        row = re.search(rf'<tr>(?:(?!</tr>).)*<code class="id">{series}</code>(?:(?!</tr>).)*</tr>', section, re.S)
+        if expected is None:
+            assert row is None, series
+            continue
+        assert row is not None, series
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)
+        assert Decimal(cells[1]) == expected[1] and cells[3] == str(expected[0]), series
+        checked += 1
+    assert checked >= 1 and "Global SDG Indicators Database" in section

@@ -8,16 +8,19 @@ from graph.queries import PROLOGUE
 from graph.terms import Iri, values
 
 
-def observations(indicator: Iri, areas: Iterable[Iri], breakdowns: Mapping[str, Iri]) -> str:
-    """Every observation of an SDG indicator for the given countries or regions: its series, year, value, unit,
-    nature, data set, and its code on each breakdown dimension (`breakdowns`: variable name -> dimension) it has."""
+def observations(indicator: Iri | None, areas: Iterable[Iri], breakdowns: Mapping[str, Iri]) -> str:
+    """Every observation of an SDG indicator (of any, when None) for the given countries or regions: its indicator,
+    series, year, value, unit, nature, data set, and its code on each breakdown dimension (`breakdowns`: variable
+    name -> dimension) it has."""
     optional = "\n  ".join(f"OPTIONAL {{ ?obs {dimension} ?{name} }}" for name, dimension in breakdowns.items())
+    chosen = values("indicator", [indicator]) if indicator is not None else ""
+    codes = " ".join("?" + name for name in breakdowns)
     return (
         PROLOGUE
-        + f"""SELECT ?obs ?area ?series ?year ?value ?unit ?nature ?dataset {" ".join("?" + n for n in breakdowns)}
+        + f"""SELECT ?obs ?area ?indicator ?series ?year ?value ?unit ?nature ?dataset {codes}
 WHERE {{
-  {values("area", areas)}
-  ?obs sdmx-dimension:refArea ?area ; ilokg:sdgIndicator {indicator} ; ilokg:sdgSeries ?series ;
+  {values("area", areas)} {chosen}
+  ?obs sdmx-dimension:refArea ?area ; ilokg:sdgIndicator ?indicator ; ilokg:sdgSeries ?series ;
        ilokg:refYear ?year ; sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ;
        ilokg:valueNature ?nature ; qb:dataSet ?dataset .
   {optional}

@@ -1,6 +1,7 @@
 """SDG indicator data by country, read for people: the latest value of an indicator's data series in each of
 some countries (the named question countries-of-flagship, graph/read/named.py, asks it for the countries where
-a flagship works), with where the data comes from and how to cite it.
+a flagship works), or of every indicator in one country (its page), with where the data comes from and how to
+cite it.
 
 The latest value of an indicator in a country is chosen per data series (8.7.1 has two: children in economic
 activity, and in economic activity and household chores): the series' latest year there, for the whole
@@ -66,6 +67,7 @@ class Observation:
 
     iri: str
     area: str
+    indicator: str
     series: Code
     year: int
     value: str  # the decimal as the data gives it (12.8)
@@ -139,6 +141,12 @@ class Countries:
         observations = self._observations(sparql) if chosen else []
         return LatestValues(sparql, latest(observations), self.sources({o.dataset for o in observations}))
 
+    def latest_in(self, area: str) -> LatestValues:
+        """The latest value of each data series of every SDG indicator in one country or region (IRI)."""
+        sparql = queries.observations(None, [terms.iri(area)], DIMENSIONS)
+        observations = self._observations(sparql)
+        return LatestValues(sparql, latest(observations), self.sources({o.dataset for o in observations}))
+
     def m49_codes(self, areas: Iterable[str]) -> dict[str, str]:
         """The UN M49 code of each country or region (IRI) that has one."""
         chosen = {terms.iri(a) for a in areas}
@@ -173,6 +181,7 @@ class Countries:
         return Observation(
             iri=row["obs"]["value"],
             area=row["area"]["value"],
+            indicator=row["indicator"]["value"],
             series=codes[row["series"]["value"]],
             year=int(row["year"]["value"]),
             value=row["value"]["value"],

@@ -16,6 +16,7 @@ from graph.ids import REGIONS
 from graph.queries import views as queries
 from graph.read.catalogue import Row
 from graph.read.citations import Citations
+from graph.read.countries import Countries, DataSource, Observation
 from graph.read.named import GROUP_SECTION, indicator_unit, named_questions
 from graph.read.questions import EvidenceItem, Ref
 from graph.read.resources import IN, OUT, Catalogue, Figure, Link, LinkGroup, ResourceDescription, Resources
@@ -43,6 +44,7 @@ VIEW_OF_CLASS: dict[str, str] = {
     str(ILOKG.Indicator): "indicator",
     str(ILOKG.Country): "agent",
     str(ILOKG.Organization): "agent",
+    str(ILOKG.M49Region): "agent",
     str(ILOKG.DocumentPart): "part",
     str(ILOKG.Programme): "programme",
 }
@@ -442,6 +444,9 @@ class AgentView:
     kind: str
     groups: list[tuple[str, list[Link]]]
     others: list[LinkGroup]
+    # A country's or region's SDG indicator data: the latest value of each series, by indicator, and its sources.
+    sdg_data: list[tuple[Ref, list[Observation]]] = field(default_factory=list)
+    sources: list[DataSource] = field(default_factory=list)
 
     @staticmethod
     def grouped(links: list[Link]) -> list[QuotedGroup]:
@@ -833,7 +838,8 @@ class Views:
     def agent(self, description: ResourceDescription) -> AgentView:
         pick = _Picker(description)
         is_country = any(t.iri == str(ILOKG.Country) for t in description.types)
-        if is_country:
+        is_region = any(t.iri == str(ILOKG.M49Region) for t in description.types)
+        if is_country or is_region:
             groups = [("Programmes working here", pick.take(ILOKG.operatesIn, IN))]
         else:
             partnering = pick.take(ILOKG.partner, IN)
@@ -842,12 +848,25 @@ class Views:
                 ("P&B results and groups it works with", [link for link in partnering if not _is_flagship(link)]),
             ]
         pick.take(ILOKG.isoCode)
-        return AgentView(
+        pick.take(ILOKG.m49Code)
+        view = AgentView(
             description=description,
-            kind="country" if is_country else "partner",
+            kind="country" if is_country else "region" if is_region else "partner",
             groups=[(title, links) for title, links in groups if links],
             others=pick.others(),
         )
+        if is_country or is_region:
+            data = Countries(self.questions).latest_in(description.resource.iri)
+            names = self.questions.labels({o.indicator for values in data.by_area.values() for o in values})
+            by_indicator: dict[str, list[Observation]] = defaultdict(list)
+            for observation in data.by_area.get(description.resource.iri, []):
+                by_indicator[observation.indicator].append(observation)
+            refs = [self.questions.ref(iri, names.get(iri)) for iri in by_indicator]
+            view.sdg_data = [
+                (ref, by_indicator[ref.iri]) for ref in sorted(refs, key=lambda r: natural_key(r.id or ""))
+            ]
+            view.sources = data.sources
+        return view
 
     # ---------------------------------------------------------------- parts of documents and programmes
 
