@@ -69,6 +69,9 @@ class Installed:
             if not key.startswith(("ILOKG_", "PYTHON", "VIRTUAL_ENV", "XDG_"))
         }
         self.env["HOME"] = str(self.home)
+        # The suite's three SDG data series (tests/conftest.py), not the whole import: the installed package
+        # builds and serves the same way, in a third of the time.
+        self.env["ILOKG_SDG_SERIES"] = os.environ["ILOKG_SDG_SERIES"]
 
     def install(self) -> None:
         source = self.root / "source"
