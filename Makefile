@@ -106,10 +106,10 @@ conformance: $(TEST_STAMP)
 # The side-by-side benchmark against rdflib-endpoint and in-process pyoxigraph (not part of `make test`;
 # installs the peer in its own virtualenv under var/bench; see BENCHMARKS.md). bench-full adds 5M triples.
 bench: build $(BENCH_STAMP)
-	$(BIN)/python -m benchmarks.run --sizes seed,100k,1M
+	$(BIN)/python -m benchmarks.run --sizes seed,1M
 
 bench-full: build $(BENCH_STAMP)
-	$(BIN)/python -m benchmarks.run --sizes seed,100k,1M,5M --budget-s 14400
+	$(BIN)/python -m benchmarks.run --sizes seed,1M,5M --budget-s 14400
 
 # How well `ilokg propose` does: each document read with its own curated rows hidden, scored against them,
 # and the topic suggestions on the SDG Classification Benchmark, installed from PyPI (extra `eval`) into a

@@ -292,13 +292,23 @@ def _print_answer(answer: Answer, form: str, sparql: bool) -> None:
             section = row.get("section")
             print(f"\n{section}" if section else "")
         print("  " + _row_text(answer, row))
+        derived: object = None
         for step in row.get("evidence") or []:
             where = f"{(step.evidence.document.id or '').removeprefix('document:')} line {step.evidence.line}"
             link = ""
             if row.get("strength") != "stated":
                 end = step.object.id if step.object else step.value
                 link = f"{step.subject.id or step.subject.label} {step.predicate.label} {end}: "
-            print(f"    - {link}{where}: \u201c{step.evidence.quote}\u201d")
+            indent = "    "
+            if step.derived is not None:
+                # A link of the chain no document states: its rule, then the stated links it is derived from.
+                if step.derived != derived:
+                    d = step.derived
+                    rule = f"by rule \u201c{d.rule.label}\u201d"
+                    print(f"    - {d.subject.id} {d.predicate.label} {d.object.id}, {rule}, from:")
+                indent = "        "
+            derived = step.derived
+            print(f"{indent}- {link}{where}: \u201c{step.evidence.quote}\u201d")
     for note in answer.notes:
         print(f"\nNote: {note}")
     if sparql:

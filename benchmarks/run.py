@@ -1,6 +1,6 @@
 """One benchmark run: our service against rdflib-endpoint and in-process pyoxigraph, at several graph sizes.
 
-    python -m benchmarks.run [--sizes seed,100k,1M] [--runs 20] [--budget-s 5400]
+    python -m benchmarks.run [--sizes seed,1M] [--runs 20] [--budget-s 5400]
 
 For each size the seed build is grown by benchmarks.generate, then the same questions are
 timed on:
@@ -941,7 +941,7 @@ def plot(sizes: list[SizeResult], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     top = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
-    top.add_argument("--sizes", default="seed,100k,1M", help="comma-separated: seed (the build itself), 100k, 1M, 5M")
+    top.add_argument("--sizes", default="seed,1M", help="comma-separated: seed (the build itself), 1M, 5M")
     top.add_argument("--runs", type=int, default=20, help="timed runs per query (default 20)")
     top.add_argument("--warmup", type=int, default=2, help="untimed runs first (default 2)")
     top.add_argument("--peer-runs", type=int, default=5, help="timed runs per query on rdflib-endpoint (default 5)")

@@ -1,5 +1,6 @@
 """Which flagship programmes serve SDG target 8.7? Asked of the JSON API with httpx: the flagships the documents
-state, each with the document, line and quote, then those reached only by a rule, with the rule's name.
+state, each with the document, line and quote; those that serve it through a range of targets a document states;
+those only related to it through a chain of stated links; and what is stated of the flagships as a group.
 
     python examples/json_api.py [TARGET]
 
@@ -22,10 +23,17 @@ if response.status_code != 200:  # errors are RFC 9457 problems: `detail` says w
 answer = response.json()
 
 print(f"SDG target {answer['target']['id']}: {answer['target']['label']}")
-for item in answer["stated"]:
-    print(f"stated: {item['flagship']['label']} [{item['flagship']['id']}]")
-    for evidence in item["evidence"]:
-        print(f"  {evidence['document']['id']} line {evidence['line']}: \u201c{evidence['quote']}\u201d")
-for item in answer["derived_only"]:
-    rules = sorted({derivation["rule"]["label"] for derivation in item["derivations"]})
-    print(f"derived only: {item['flagship']['label']} [{item['flagship']['id']}], by rule: {'; '.join(rules)}")
+# The strength of each link: stated, stated as a range (expanded by rule), or related through a chain.
+for key, heading in (
+    ("stated", "stated"),
+    ("stated_as_range", "stated as a range"),
+    ("related", "related"),
+    ("group", "of the flagships as a group"),
+):
+    for item in answer[key]:
+        how = "" if item["strength"] == "stated" else f": {item['why']}"
+        print(f"{heading}: {item['flagship']['label']} [{item['flagship']['id']}]{how}")
+        for evidence in item["evidence"]:
+            print(f"  {evidence['document']['id']} line {evidence['line']}: \u201c{evidence['quote']}\u201d")
+        for derivation in item["derivations"]:
+            print(f"  by rule: {derivation['rule']['label']}")

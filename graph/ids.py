@@ -70,6 +70,7 @@ KINDS: dict[str, Kind] = {
         Kind("part", re.compile(_SLUG + "/" + _SLUG), "part:pir-2020-21/table-1", ILOKG.DocumentPart),
         Kind("country", re.compile(r"[A-Z]{3}"), "country:BGD", ILOKG.Country),
         Kind("region", re.compile(_SLUG), "region:africa", ILOKG.Region),
+        Kind("m49-region", re.compile(r"\d{3}"), "m49-region:202", ILOKG.M49Region),
         Kind("figure", re.compile(_SLUG + r"(?:/" + _SLUG + r")*"), "figure:better-work-factories-2020", ILOKG.Figure),
         Kind(
             "indicator-value",

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         description="Where builds are written; 'current' names the last good one (var/ of a checkout, else "
         "$XDG_DATA_HOME/ilokg).",
     )
+    sdg_series: str = Field(
+        "all",
+        description="The series of seeds/reference/sdg-country-data the build imports: all, or codes separated by "
+        "commas (SL_TLF_CHLDEC,SL_TLF_CHLDEA).",
+    )
     store: Path | None = Field(None, description="On-disk Oxigraph store directory; in memory when unset.")
     host: str = Field("127.0.0.1", description="Address the HTTP service listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the HTTP service listens on.")

@@ -23,6 +23,12 @@ SDG_BASE = "http://metadata.un.org/sdg/"
 SDG = Namespace(SDG_BASE)
 SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+# W3C Data Cube and the SDMX-RDF components it is used with (the SDG country data).
+QB = Namespace("http://purl.org/linked-data/cube#")
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDMX_CODE = Namespace("http://purl.org/linked-data/sdmx/2009/code#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 
@@ -44,6 +50,10 @@ PREFIXES: dict[str, str] = {
     "owl": str(OWL),
     "xsd": str(XSD),
     "void": str(VOID),
+    "qb": str(QB),
+    "sdmx-dimension": str(SDMX_DIMENSION),
+    "sdmx-attribute": str(SDMX_ATTRIBUTE),
+    "sdmx-measure": str(SDMX_MEASURE),
 }
 
 __all__ = [
@@ -55,12 +65,17 @@ __all__ = [
     "OWL",
     "PREFIXES",
     "PROV",
+    "QB",
     "RDF",
     "RDFS",
     "SD",
     "SDG",
     "SDGO",
     "SDG_BASE",
+    "SDMX_ATTRIBUTE",
+    "SDMX_CODE",
+    "SDMX_DIMENSION",
+    "SDMX_MEASURE",
     "SH",
     "SHAPES_FILE",
     "SKOS",

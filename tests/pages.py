@@ -52,6 +52,9 @@ ALL_PAGES = {
     "countries": "/countries",
     "country": "/id/country/BGD",
     "region": "/id/region/africa",
+    "part": "/id/part/pir-2020-21/table-1",
+    "programme": "/id/programme/ipec",
+    "pb-indicator-names": "/id/indicator/2020-21/2.1.1",
     "not-found": "/documents/no-such-document",
     "unknown-page": "/no/such/page",
 }

@@ -67,7 +67,10 @@ def test_the_whole_sdg_framework_is_in_the_graph(built_store: OxigraphStore) -> 
                               FILTER NOT EXISTS { ?t skos:broader ?parent } }""",
     )
     assert orphans == []
-    label = rows(built_store, 'SELECT ?l WHERE { ?t skos:notation "8.7" ; a sdgo:Target ; skos:prefLabel ?l }')
+    label = rows(
+        built_store,
+        'SELECT ?l WHERE { ?t skos:notation "8.7" ; a sdgo:Target ; skos:prefLabel ?l FILTER(LANG(?l) = "en") }',
+    )
     assert label[0]["l"].startswith("Take immediate and effective measures to eradicate forced labour")
 
 
@@ -452,7 +455,8 @@ def test_countries_have_iso_codes_and_names(built_store: OxigraphStore) -> None:
         r["code"]: r["label"]
         for r in rows(
             built_store,
-            "SELECT ?code ?label WHERE { ?c a ilokg:Country ; ilokg:isoCode ?code ; skos:prefLabel ?label }",
+            "SELECT ?code ?label WHERE { ?c a ilokg:Country ; ilokg:isoCode ?code ; skos:prefLabel ?label "
+            'FILTER(LANG(?label) = "en") }',
         )
     }
     assert len(countries) > 10

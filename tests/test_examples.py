@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.documents import find
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 EXAMPLES = PROJECT_DIR / "examples"
 QUOTE = "target 8.7 (child labour and forced labour);"
@@ -71,7 +73,7 @@ def test_the_curl_line_gives_the_same_rows(
     assert rows(run(live_server, "sh", str(EXAMPLES / "flagships-for-target.sh"))) == sparqlwrapper_rows
 
 
-def test_the_json_api_example_states_the_same_evidence_and_the_derived_flagships(
+def test_the_json_api_example_states_the_same_evidence_and_each_flagship_by_strength(
     live_server: str, sparqlwrapper_rows: set[tuple[str, str, str, str]], statement_line: int
 ) -> None:
     out = run(live_server, sys.executable, str(EXAMPLES / "json_api.py"), "8.7")
@@ -84,8 +86,15 @@ def test_the_json_api_example_states_the_same_evidence_and_the_derived_flagships
             stated.add((flagship, evidence.group(1), evidence.group(2), evidence.group(3)))
     assert stated == sparqlwrapper_rows
     assert f"  document:gb325-pol7 line {statement_line}: \u201c{QUOTE}\u201d" in out
-    # JPR reaches 8.7 only through the range 8.2-8.10 the 2015 table states.
-    assert re.search(r"^derived only: .* \[flagship:jobs-for-peace-resilience\], by rule: ", out, re.MULTILINE)
+    # JPR serves 8.7 through the range 8.2-8.10 the 2015 table states; Better Work is only related to it.
+    assert find("gb325-pol7", r"all targets from\s+8\.2 to 8\.10")
+    assert re.search(
+        r"^stated as a range: .* \[flagship:jobs-for-peace-resilience\]: "
+        r"stated as the range 8\.2-8\.10, expanded by rule$",
+        out,
+        re.MULTILINE,
+    )
+    assert re.search(r"^related: Better Work \[flagship:better-work\]: related through ", out, re.MULTILINE)
 
 
 def test_the_json_api_example_prints_the_services_problem(live_server: str) -> None:

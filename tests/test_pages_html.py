@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.documents import between, find, line_of
 from tests.pages import ALL_PAGES, NOT_FOUND_PAGES, printed_symbols
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -235,3 +236,84 @@ def test_flow_data_is_json_with_a_schema(client: httpx.Client) -> None:
     assert any(link["stated"] and link["evidence"] for link in to_8_7)
     schema = client.get("/openapi.json").json()
     assert "FlowModel" in schema["components"]["schemas"]
+
+
+GROUP = re.compile(r'<section class="strength-group strength-(\w+)"(.*?)</section>', re.S)
+JSON = {"Accept": "application/json"}
+
+
+def _groups(html: str, section: str) -> dict[str, list[str]]:
+    """The strength groups of one section of a page: strength -> the ids (or names) of the things listed."""
+    part = html.split(f'<h2 id="{section}">', 1)[1].split("<h2 ", 1)[0]
+    found: dict[str, list[str]] = {}
+    for strength, body in GROUP.findall(part):
+        heads = re.findall(r'<div class="link-head">(.*?)</div>', body, re.S)
+        hrefs = [href for head in heads for href in re.findall(r'<a href="([^"]+)"', head)]
+        found[strength] = [re.split(r"[/:]|%3A", href)[-1] for href in hrefs]
+    return found
+
+
+def test_sdg_links_are_grouped_by_the_strength_the_questions_give(client: httpx.Client) -> None:
+    """The SDG page and the flagship dossier list their SDG links by strength, with the rows, groups and words of the
+    named questions (flagships-for-target, sdg-of-flagship), and the flow diagram draws each link's strength."""
+    # GB.325/POL/7 states 8.7 for IPEC+ and the range 8.2-8.10 for JPR; P&B 2022-23 names Better Work in output
+    # 7.1, which reports on SDG indicator 8.7.1: related, not serving.
+    assert find("gb325-pol7", r"target 8\.7\s+\(child labour and forced labour\)")
+    stated_range = find("gb325-pol7", r"all targets from\s+8\.(\d+) to 8\.(\d+)")
+    assert int(stated_range.group(1)) <= 7 <= int(stated_range.group(2))
+    assert "Better Work flagship programme" in between("pb-2022-23", r"Output 7\.1:", r"Output 7\.2:")
+    page = client.get("/resources/sdg:8.7").text
+    groups = _groups(page, "flagships")
+    assert "ipec-plus" in groups["stated"]
+    assert "jobs-for-peace-resilience" in groups["range"] and "better-work" in groups["chain"]
+    assert "stated as the range 8.2-8.10, expanded by rule" in page
+    assert "related through output 2022-23/7.1 and SDG indicator 8.7.1" in page
+    answer = client.get("/questions/flagships-for-target", params={"target": "8.7"}, headers=JSON).json()
+    for strength in ("stated", "range", "chain"):
+        from_question = [
+            row["flagship"]["id"].partition(":")[2]
+            for row in answer["rows"]
+            if row["strength"] == strength and not row["flagship"]["id"].startswith("portfolio:")
+        ]
+        assert sorted(groups.get(strength, [])) == sorted(from_question), strength
+    # JPR's dossier: 8.7 among the targets it serves as a stated range, as the question sdg-of-flagship says
+    dossier = _groups(client.get("/id/flagship/jobs-for-peace-resilience").text, "sdgs")
+    rows = client.get("/questions/sdg-of-flagship", params={"flagship": "JPR"}, headers=JSON).json()["rows"]
+    for strength in ("stated", "range", "chain"):
+        ids = [row["sdg"]["id"].removeprefix("sdg:") for row in rows if row["strength"] == strength]
+        assert sorted(dossier.get(strength, [])) == sorted(ids), strength
+    assert "8.7" in dossier["range"]
+    # the flow diagram: the same strengths for the same links
+    flow = client.get("/diagrams/flow", params={"flagship": "jobs-for-peace-resilience"}, headers=JSON).json()
+    strengths = {
+        (link["source"].rsplit("/", 1)[-1], link["target"].rsplit("/", 1)[-1]): link["strength"]
+        for link in flow["links"]
+    }
+    assert strengths[("jobs-for-peace-resilience", "8.7")] == "range"
+    assert "chain" in strengths.values() and "stated" in strengths.values()
+
+
+def test_parts_programmes_and_indicator_units_have_views_of_their_own(client: httpx.Client) -> None:
+    """Curation's new kinds read as what they are, from the documents' text, not as a list of every link."""
+    heading = line_of("pir-2020-21", r"Table 1\. Key trends in decent work indicators")
+    part = client.get("/id/part/pir-2020-21/table-1").text
+    assert 'id="links-in"' not in part and "<h1>Table 1. Key trends in decent work indicators" in part
+    assert f'href="/documents/pir-2020-21#L{heading}">line {heading}</a>' in part
+    rows = between("pir-2020-21", r"Table 1\. Key trends", r"\n\s*Figure|\n\s*Table 2\.")
+    reported = set(re.findall(r"SDG indicator (\d+\.\d+\.\d+)", rows))
+    assert reported and all(
+        f'href="/resources/sdg%3A{code}"' in part or f"Indicator {code}" in part for code in reported
+    )
+    # IPEC: named in GB.325/POL/7 para. 9, revised as IPEC+ (para. 4)
+    assert find("gb325-pol7", r"Elimination of Child Labour \(IPEC\)")
+    programme = client.get("/id/programme/ipec").text
+    assert 'id="links-in"' not in programme and '<h2 id="revised">Revised as</h2>' in programme
+    assert '<th scope="row">IPEC</th><td>acronym</td>' in programme
+    # indicator 2.1.1 counts ratifications; its text names C182 ("the universal ratification of the Worst Forms ...")
+    indicator = client.get("/id/indicator/2020-21/2.1.1").text
+    assert re.search(r"<dt>Unit</dt><dd>count of ratifications", indicator)
+    names = indicator.split('<h2 id="names">', 1)[1]
+    assert 'href="/id/instrument/C182"' in names
+    assert (
+        f'href="/documents/pir-2020-21#L{line_of("pir-2020-21", r"the universal ratification of the Worst")}"' in names
+    )

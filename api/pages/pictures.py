@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -45,6 +45,10 @@ class FlowLinkModel(BaseModel):
     target: str = Field(description="IRI of the node the link goes to.")
     predicate: RefModel
     stated: bool = Field(description="A document states it (see evidence); else a rule derives it (see rules).")
+    strength: Literal["stated", "range", "chain"] | None = Field(
+        description="stated; range (a stated range of targets, expanded by rule); chain (reached through the standard "
+        "or output it is drawn from), as every answer says it"
+    )
     evidence: list[EvidenceModel]
     rules: list[RefModel]
 

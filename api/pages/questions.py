@@ -33,7 +33,7 @@ from graph.read.asking import Asker, QuestionTextError
 from graph.read.catalogue import Answer, ArgumentError, Question
 from graph.read.named import QUESTIONS, named_questions
 from graph.read.questions import UnknownResource
-from graph.read.strength import STRENGTH_FILTERS, STRENGTH_LABELS
+from graph.read.strength import STRENGTH_FILTERS
 from graph.store.formats import CSV
 
 router = APIRouter(tags=["named questions"])
@@ -85,7 +85,6 @@ def render_question(
         "arguments": dict(arguments),
         "strength": strength,
         "strengths": STRENGTH_CHOICES,
-        "strength_labels": STRENGTH_LABELS,
         "answer": None,
         "error": None,
         "reading": reading,

@@ -19,9 +19,10 @@ from starlette.types import Scope
 from api.links import local_href
 from api.negotiation import wants_html
 from api.problems import Problem
-from api.routes.dependencies import LoadedGraph
+from api.routes.dependencies import PAGE_ROUTES, LoadedGraph
 from graph.read.citations import Cited, DocumentRecord
 from graph.read.questions import EvidenceItem, Ref
+from graph.read.strength import STRENGTH_LABELS
 from graph.read.wording import (
     amount_text,
     biennium_of,
@@ -45,6 +46,10 @@ _PAGE: ContextVar[tuple[LoadedGraph | None, str]] = ContextVar("page", default=(
 class BrowserRoute(APIRoute):
     """A route that answers only a browser (a GET or HEAD whose Accept asks for HTML): the same address keeps
     its JSON, RDF or SPARQL answer for programs, and a person gets a page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        PAGE_ROUTES.append(self)  # the JSON answer at an address a page shares says it varies by Accept
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
@@ -118,6 +123,7 @@ def _natural(items: list[Any], attribute: str = "") -> list[Any]:
 
 
 TEMPLATES.env.globals.update(
+    strength_labels=STRENGTH_LABELS,
     cite=cite,
     service_address=service_address,
     citation_path=citation_path,

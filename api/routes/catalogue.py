@@ -84,7 +84,23 @@ def _number(value: float | None) -> str:
 
 def _step_text(step: Step) -> str:
     key = (step.evidence.document.id or step.evidence.document.iri).removeprefix("document:")
-    return f"{key} line {step.evidence.line}: \u201c{step.evidence.quote}\u201d"
+    text = f"{key} line {step.evidence.line}: \u201c{step.evidence.quote}\u201d"
+    return f"{derived_text(step)}: {text}" if step.derived else text
+
+
+def derived_text(step: Step) -> str:
+    """The derived link a stated link is a premise of, in words (for the CSV and the command line)."""
+    derived = step.derived
+    if derived is None:
+        return ""
+    link = f"{_name(derived.subject)} {derived.predicate.label} {_name(derived.object)}"
+    return f"{link} (by rule \u201c{derived.rule.label}\u201d, from {_name(step.subject)} {step.predicate.label} " + (
+        f"{_name(step.object)})" if step.object else f"\u201c{step.value}\u201d)"
+    )
+
+
+def _name(ref: Ref) -> str:
+    return ref.id or ref.label or ref.iri
 
 
 def csv_header(columns: tuple[Column, ...]) -> list[str]:

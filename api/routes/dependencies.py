@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import BaseRoute, Match
 
 from api.problems import Problem
 from graph.ids import IdScheme
@@ -177,6 +178,8 @@ async def cached_answer(request: Request, graph: LoadedGraph, shape: Any, produc
     key = request.url.path + ("?" + request.url.query if request.url.query else "")
     etag = answer_etag(graph.build_id, key)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if has_page(request):  # a browser at this address gets a page: caches must keep the two apart
+        headers["Vary"] = "Accept"
     if if_none_match(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     body = graph.answers.get(key)
@@ -184,6 +187,18 @@ async def cached_answer(request: Request, graph: LoadedGraph, shape: Any, produc
         body = await run_in_threadpool(_serialize, shape, produce)
         graph.answers.put(key, body)
     return Response(body, media_type="application/json", headers=headers)
+
+
+# The routes that give a browser a page at an address whose JSON answer programs get (api/pages/render.py
+# BrowserRoute registers each as it is made).
+PAGE_ROUTES: list[BaseRoute] = []
+
+
+def has_page(request: Request) -> bool:
+    """Whether a browser asking for HTML at this request's address gets a page instead."""
+    headers = [(k, v) for k, v in request.scope.get("headers", []) if k != b"accept"]
+    as_browser = {**request.scope, "method": "GET", "headers": [*headers, (b"accept", b"text/html")]}
+    return any(route.matches(as_browser)[0] == Match.FULL for route in PAGE_ROUTES)
 
 
 def _serialize(shape: Any, produce: Callable[[], Any]) -> bytes:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from graph.read.catalogue import Column, Question
-from graph.read.strength import strength_of_rule
 
 Strength = Literal["stated", "range", "chain"]
 
@@ -72,16 +71,12 @@ class LinkModel(Model):
     evidence: list[EvidenceModel]
     derivations: list[DerivationModel]
 
-    @computed_field(  # type: ignore[prop-decorator]
+    strength: Strength | None = Field(
+        None,
         description="stated (a document states it), range (a stated range of targets, expanded by rule) or "
-        "chain (reached only through a chain of stated links)"
+        "chain (reached only through a chain of stated links), as every answer says it",
     )
-    @property
-    def strength(self) -> Strength | None:
-        if self.evidence:
-            return "stated"
-        found = {strength_of_rule(d.rule.iri) for d in self.derivations}
-        return "range" if "range" in found else "chain" if found else None
+    why: str = Field("", description="The strength in words: stated; stated as the range 8.2-8.10; related through …")
 
 
 class LinkGroupModel(Model):
@@ -302,6 +297,15 @@ PremiseModel.model_rebuild()
 # ---------------------------------------------------------------- the named questions of the catalogue
 
 
+class DerivedLinkModel(Model):
+    """A link of a chain that no document states and a rule derives from stated links."""
+
+    subject: RefModel
+    predicate: RefModel
+    object: RefModel
+    rule: RefModel = Field(description="The rule that derives it (up from indicator: what an indicator's text names)")
+
+
 class StepModel(Model):
     """A stated link behind a row: the link, and the document, line and quote that state it."""
 
@@ -310,6 +314,9 @@ class StepModel(Model):
     object: RefModel | None = None
     value: str | None = Field(None, description="The literal end of the link (a range, a value as printed)")
     evidence: EvidenceModel
+    derived: DerivedLinkModel | None = Field(
+        None, description="In a chain: the derived link this stated link is a premise of, when it is not stated itself"
+    )
 
 
 class ColumnModel(Model):

@@ -79,8 +79,10 @@ class FinishedBuild:
 def serialize(output: BuildOutput) -> tuple[str, bytes]:
     """The build id and the dataset as sorted N-Quads (before the meta graph, which names the id)."""
     serialized = output.dataset.serialize(format="nquads", encoding="utf-8")
-    # Sorted lines: rdflib's order varies with the hash seed, and the same seeds must give the same build id.
-    content = b"".join(sorted(line for line in serialized.splitlines(keepends=True) if line.strip()))
+    lines = [line for line in serialized.splitlines(keepends=True) if line.strip()]
+    # Sorted lines: rdflib's order varies with the hash seed, and the same seeds must give the same build id. The
+    # SDG country data's observations come as N-Quads lines of their own (never held by rdflib).
+    content = b"".join(sorted([*lines, *(quad.encode() for quad in output.quads)]))
     return hashlib.sha256(content).hexdigest()[:16], content
 
 
@@ -91,12 +93,16 @@ def finish(output: BuildOutput, settings: Settings, serialized: tuple[str, bytes
     created = datetime.now(UTC).replace(microsecond=0).isoformat()
     graphs = {str(graph.identifier): len(graph) for graph in output.dataset.graphs() if len(graph)}
     distinct = {triple for graph in output.dataset.graphs() for triple in graph}
+    # Each observation is a subject of its own, stated in one graph: its quads are distinct triples of the merge.
+    cube = str(names.sdg_country_data)
+    if output.quads:
+        graphs[cube] = graphs.get(cube, 0) + len(output.quads)
     meta = output.dataset.graph(names.meta)
     _describe(meta, output, settings, build_id, created, graphs)
-    # The meta graph states nothing another graph states (it speaks of the dataset and of this build), and its
-    # size does not depend on the numbers it holds, so the counts it gives include it.
+    # The meta graph speaks of the dataset and of this build (an import's graph may say it too: it is a
+    # void:Dataset), and its size does not depend on the numbers it holds, so the counts it gives include it.
     graphs[str(names.meta)] = len(meta)
-    triples = len(distinct) + len(meta)
+    triples = len(distinct) + len(output.quads) + sum(1 for triple in meta if triple not in distinct)
     meta.set((URIRef(f"{settings.base_iri}dataset"), VOID.triples, Literal(triples)))
     meta_lines = b"".join(
         line[:-2] + b" <" + str(names.meta).encode() + b"> .\n"

@@ -27,9 +27,11 @@ from rdflib.term import Node
 from graph.build.curated import CuratedError, Row, read_curated
 from graph.build.derive import Derivation, Statement, derive
 from graph.build.evidence import MIN_QUOTE_CHARS, SourceText, fold_space
+from graph.build.observations import add_country_data
 from graph.build.reference import ReferenceData, read_reference, read_sdg_indicator_iris
 from graph.build.shapes import Violation, violations
 from graph.build.shapes import name as shape_name
+from graph.build.translations import add_sdg_translations
 from graph.ids import INSTRUMENT_PATTERN, REGIONS, IdError, IdScheme, Resolved
 from graph.settings import Settings
 from ontology.namespaces import (
@@ -155,6 +157,10 @@ class GraphNames:
     def meta(self) -> URIRef:
         return URIRef(f"{self.base}graph/meta")
 
+    @property
+    def sdg_country_data(self) -> URIRef:
+        return URIRef(f"{self.base}graph/sdg-country-data")
+
 
 @dataclass
 class BuildOutput:
@@ -164,6 +170,8 @@ class BuildOutput:
     statements: list[Statement]
     derivations: list[Derivation]
     counts: dict[str, int] = field(default_factory=dict)
+    # N-Quads lines written with the dataset but never held by rdflib (the SDG country data's observations)
+    quads: list[str] = field(default_factory=list)
 
 
 class _Builder:
@@ -641,6 +649,7 @@ def _checked_dataset(settings: Settings) -> BuildOutput:
     builder.read_documents()
     reference = read_reference(settings.seeds_dir, builder.ids)
     builder.add_reference(reference)
+    add_sdg_translations(builder)
     handlers = {
         "links": builder.add_link_row,
         "figures": builder.add_figure_row,
@@ -648,6 +657,8 @@ def _checked_dataset(settings: Settings) -> BuildOutput:
     }
     for row in rows:
         handlers[row.folder](row)
+    # After the curated rows: a country a document names keeps the document's English name.
+    country_data = add_country_data(builder, settings.sdg_series)
     if files_left_out:
         # The names a left-out file gives are unknown, so every id it names would be reported as unknown.
         builder.problems.append(
@@ -663,11 +674,14 @@ def _checked_dataset(settings: Settings) -> BuildOutput:
     builder.add_ontology()
     derivations = derive(builder.statements)
     builder.add_derivations(derivations)
+    # The observations are checked row by row as they are read (graph/build/observations.py), not by the shapes.
     found = violations(builder.dataset, builder.ids)
     if found:
         raise BuildError([_locate(violation, builder.statements, builder.ids) for violation in found])
     counts = {str(g.identifier): len(g) for g in builder.dataset.graphs() if len(g)}
-    return BuildOutput(builder.dataset, builder.statements, derivations, counts)
+    cube = str(builder.names.sdg_country_data)
+    counts[cube] = counts.get(cube, 0) + len(country_data.quads)
+    return BuildOutput(builder.dataset, builder.statements, derivations, counts, country_data.quads)
 
 
 def _locate(violation: Violation, statements: list[Statement], ids: IdScheme) -> str:

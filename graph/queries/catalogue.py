@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from graph.queries import PROLOGUE
 from graph.terms import Iri, Literal, values
 
-# The variables every link query selects, in this order.
+# The variables every link query selects, in this order. ?ds ?dp ?do ?steprule ?steprulename: the link of a chain
+# that no document states but a rule derives, when ?source is one of that derivation's stated premises.
 LINK_VARIABLES = (
-    "?subject ?predicate ?object ?how ?why ?rulename ?step ?source ?ps ?pp ?po ?document ?title ?line ?quote"
+    "?subject ?predicate ?object ?how ?why ?rulename ?step ?source ?ps ?pp ?po ?document ?title ?line ?quote "
+    "?ds ?dp ?do ?steprule ?steprulename"
 )
 
 _SOURCE = """?source rdf:subject ?ps ; rdf:predicate ?pp ; rdf:object ?po ;
@@ -57,24 +59,33 @@ def _derived_branch(predicates: str, scope: str) -> str:
 
 
 def _chain_branch(chain: Chain, predicate: Iri, scope: str) -> str:
+    # Each link of the chain is stated (an evidence node) or derived by a rule (a derivation node, such as an
+    # output naming a standard its indicator's text names: upFromIndicator); a derived link is shown by its
+    # stated premises, however deep, with its rule.
     patterns = []
     for number, (subject, link, obj) in enumerate(chain.steps, start=1):
-        patterns.append(
-            f"?e{number} a ilokg:Evidence ; rdf:subject {subject} ; rdf:predicate {link} ; rdf:object {obj} ."
-        )
+        patterns.append(f"?n{number} rdf:subject {subject} ; rdf:predicate {link} ; rdf:object {obj} ; a ?k{number} .")
     count = len(chain.steps)
-    pick = f"?e{count}"
+    kinds = " && ".join(f"?k{n} IN (ilokg:Evidence, ilokg:Derivation)" for n in range(1, count + 1))
+    pick = f"?n{count}"
     for number in range(count - 1, 0, -1):
-        pick = f"IF(?step = {number}, ?e{number}, {pick})"
-    joined = ", ".join(f'STR(?e{n}), " "' for n in range(1, count + 1))
+        pick = f"IF(?step = {number}, ?n{number}, {pick})"
+    joined = ", ".join(f'STR(?n{n}), " "' for n in range(1, count + 1))
     name = chain.name.replace("\\", "").replace('"', "")
     return f"""{{
     {scope}BIND({predicate} AS ?predicate)
     {" ".join(patterns)}
+    FILTER({kinds})
     {chain.where}
     FILTER NOT EXISTS {{ ?subject {predicate} ?object }}
     VALUES ?step {{ {" ".join(str(n) for n in range(1, count + 1))} }}
-    BIND({pick} AS ?source) BIND(CONCAT({joined}) AS ?why)
+    BIND({pick} AS ?node)
+    ?node prov:wasDerivedFrom* ?source . ?source a ilokg:Evidence .
+    OPTIONAL {{
+      ?node a ilokg:Derivation ; ilokg:rule ?steprule ; rdf:subject ?ds ; rdf:predicate ?dp ; rdf:object ?do .
+      OPTIONAL {{ ?steprule rdfs:label ?steprulename }}
+    }}
+    BIND(CONCAT({joined}) AS ?why)
     BIND("chain" AS ?how) BIND("{name}" AS ?rulename)
   }}"""
 
@@ -235,3 +246,8 @@ def names_of(classes: Iterable[Iri], properties: Iterable[Iri]) -> str:
         + f"""SELECT ?s ?name WHERE {{ {values("class", classes)} ?s a ?class .
   {values("p", properties)} ?s ?p ?name }}"""
     )
+
+
+def notations(class_iri: Iri) -> str:
+    """The codes of every member of a class (the SDG goals, targets or indicators)."""
+    return PROLOGUE + f"SELECT DISTINCT ?code WHERE {{ ?s a {class_iri} ; skos:notation ?code }}"

@@ -48,10 +48,10 @@ def stated_links(document: Iri) -> str:
 
 
 def names(properties: Iterable[Iri]) -> str:
-    """Every name and short id of every resource (not of evidence or derivation nodes)."""
+    """Every name and short id of every resource (not of evidence or derivation nodes), with its language."""
     return (
         PROLOGUE
-        + f"""SELECT DISTINCT ?s ?name ?p WHERE {{ {values("p", properties)} ?s ?p ?name .
+        + f"""SELECT DISTINCT ?s ?name ?p (LANG(?name) AS ?lang) WHERE {{ {values("p", properties)} ?s ?p ?name .
   FILTER(isIRI(?s)) FILTER NOT EXISTS {{ ?s a ilokg:Evidence }} FILTER NOT EXISTS {{ ?s a ilokg:Derivation }} }}"""
     )
 

@@ -9,9 +9,11 @@ from graph.terms import Iri, values
 
 
 def labels(iris: Iterable[Iri]) -> str:
-    """A preferred label of each IRI that has one."""
+    """The English preferred label of each IRI that has one (SDG items and countries also have French and Spanish
+    ones)."""
     return PROLOGUE + (
-        f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ {values('s', iris)} ?s skos:prefLabel ?l }} GROUP BY ?s"
+        f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ {values('s', iris)} ?s skos:prefLabel ?l "
+        'FILTER(LANGMATCHES(LANG(?l), "en")) } GROUP BY ?s'
     )
 
 

@@ -7,6 +7,10 @@ from graph.queries import PROLOGUE
 from graph.terms import Iri
 
 _BOOKKEEPING = "ilokg:Evidence, ilokg:Derivation"
+# Not shown as links into a resource: evidence and derivation nodes (shown with the links they explain) and the SDG
+# country data's observations (tens of thousands point at one SDG indicator or country; graph/read/countries.py
+# reads them).
+_NOT_LINKS_IN = f"{_BOOKKEEPING}, qb:Observation"
 
 
 def mentions(resource: Iri) -> str:
@@ -20,11 +24,12 @@ def outgoing(resource: Iri) -> str:
 
 
 def incoming(resource: Iri) -> str:
-    """Every link into `resource` from a resource (not from an evidence or derivation node), with its graph."""
+    """Every link into `resource` from a resource (not from an evidence, derivation or observation node), with its
+    graph."""
     return (
         PROLOGUE
         + f"""SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {resource} }}
-  FILTER NOT EXISTS {{ ?s a ?bookkeeping FILTER(?bookkeeping IN ({_BOOKKEEPING})) }} }}"""
+  FILTER NOT EXISTS {{ ?s a ?bookkeeping FILTER(?bookkeeping IN ({_NOT_LINKS_IN})) }} }}"""
     )
 
 
@@ -56,13 +61,13 @@ def derivations_of(resource: Iri) -> str:
 
 
 def members(class_iri: Iri, within: Iri | None) -> str:
-    """Every resource of a class or a subclass (in one biennium, when given), with a preferred label."""
+    """Every resource of a class or a subclass (in one biennium, when given), with its English preferred label."""
     scope = f"?member ilokg:inBiennium {within} ." if within is not None else ""
     return (
         PROLOGUE
         + f"""SELECT ?member (SAMPLE(?name) AS ?label) WHERE {{
   ?member a/rdfs:subClassOf* {class_iri} . {scope}
-  OPTIONAL {{ ?member skos:prefLabel ?name }}
+  OPTIONAL {{ ?member skos:prefLabel ?name FILTER(LANGMATCHES(LANG(?name), "en")) }}
 }} GROUP BY ?member"""
     )
 
@@ -81,11 +86,13 @@ def figures(resource: Iri) -> str:
 
 
 def description(resource: Iri) -> str:
-    """The resource as RDF: its triples, the links into it, and the evidence and derivation nodes of each."""
+    """The resource as RDF: its triples, the links into it (not the observations about it), and the evidence and
+    derivation nodes of each."""
     return (
         PROLOGUE
         + f"""CONSTRUCT {{ {resource} ?p ?o . ?s ?q {resource} . ?why ?wp ?wo }} WHERE {{
-  {{ {resource} ?p ?o }} UNION {{ ?s ?q {resource} }}
+  {{ {resource} ?p ?o }}
+  UNION {{ ?s ?q {resource} FILTER NOT EXISTS {{ ?s a qb:Observation }} }}
   UNION {{ ?why rdf:subject|rdf:object {resource} ; ?wp ?wo .
            FILTER EXISTS {{ ?why a ?kind FILTER(?kind IN ({_BOOKKEEPING})) }} }}
 }}"""

@@ -33,6 +33,13 @@ def indicator_values(indicators: Iterable[Iri]) -> str:
     )
 
 
+def units(indicators: Iterable[Iri]) -> str:
+    """The unit the graph gives each indicator (count, cases, percentage)."""
+    return (
+        PROLOGUE + f"SELECT ?indicator ?unit WHERE {{ {values('indicator', indicators)} ?indicator ilokg:unit ?unit }}"
+    )
+
+
 def biennium_members(biennium: Iri) -> str:
     """Everything of one biennium with its most specific class, name and code."""
     return (
@@ -56,28 +63,32 @@ def biennium_structure(biennium: Iri) -> str:
 
 
 def targets_served(goal: Iri) -> str:
-    """The targets of a goal, and each flagship serving one with how many quotes state it (0: derived only)."""
+    """The targets of a goal, and each flagship serving one with how many quotes state it (0: derived only) and the
+    rules that derive it."""
     # The evidence is looked up from the bound target and flagship: an EXISTS over every evidence node is slow.
     return (
         PROLOGUE
-        + f"""SELECT ?target ?flagship (COUNT(?evidence) AS ?quotes) WHERE {{
+        + f"""SELECT ?target ?flagship (COUNT(DISTINCT ?evidence) AS ?quotes)
+       (GROUP_CONCAT(DISTINCT STR(?rule); SEPARATOR=" ") AS ?rules) WHERE {{
   ?target skos:broader {goal} ; a sdgo:Target .
   OPTIONAL {{
     ?flagship ilokg:servesTarget ?target ; a ilokg:FlagshipProgramme .
     OPTIONAL {{ ?evidence rdf:object ?target ; rdf:subject ?flagship ; rdf:predicate ilokg:servesTarget ;
                           a ilokg:Evidence }}
+    OPTIONAL {{ ?derivation rdf:object ?target ; rdf:subject ?flagship ; rdf:predicate ilokg:servesTarget ;
+                            a ilokg:Derivation ; ilokg:rule ?rule }}
   }}
 }} GROUP BY ?target ?flagship"""
     )
 
 
 def members_linked(class_iri: Iri, predicate: Iri) -> str:
-    """Every member of a class with its name and how many things link to it by `predicate`."""
+    """Every member of a class with its English name and how many things link to it by `predicate`."""
     return (
         PROLOGUE
         + f"""SELECT ?member (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?s) AS ?links) WHERE {{
   ?member a {class_iri} .
-  OPTIONAL {{ ?member skos:prefLabel ?name }}
+  OPTIONAL {{ ?member skos:prefLabel ?name FILTER(LANGMATCHES(LANG(?name), "en")) }}
   OPTIONAL {{ ?s {predicate} ?member }}
 }} GROUP BY ?member"""
     )
@@ -108,7 +119,7 @@ SDG_GOALS = (
     PROLOGUE
     + """SELECT ?goal ?label (COUNT(DISTINCT ?target) AS ?targets) (COUNT(DISTINCT ?flagship) AS ?flagships) WHERE {
   ?goal a sdgo:Goal .
-  OPTIONAL { ?goal skos:prefLabel ?label }
+  OPTIONAL { ?goal skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), "en")) }
   OPTIONAL { ?target skos:broader ?goal ; a sdgo:Target }
   OPTIONAL { ?flagship a ilokg:FlagshipProgramme ; ilokg:servesGoal ?goal }
 } GROUP BY ?goal ?label"""

@@ -148,6 +148,10 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bcountr(y|ies)\b|\bwhere\b|\bpartners?\b|\bdonors?\b|\bfund(s|ed|ers?)\b|\bwith whom\b", 1.5),
         (r"\bworks?\b|\boperat\w*|\bactive\b|\bwho\b", 0.5),
     ),
+    "countries-of-flagship": (
+        (r"\bcountr(y|ies)\b|\bwhere\b", 1.0),
+        (r"\blatest\b|\bvalues?\b|\bdata\b|\brates?\b|\bprevalence\b|\blevels?\b|\bhow (common|high|many)\b", 1.0),
+    ),
     "code-across-bienniums": (
         (r"\bacross\b|\bover\b|\beach\b|\bevery\b|\ball\b|\bchanged?\b|\bcompare\w*|\bdiffer\w*", 1.0),
         (r"\bbienni(a|ums?)\b|\btitles?\b|\byears\b|\bnamed\b|\bcalled\b", 1.0),

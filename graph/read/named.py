@@ -32,6 +32,7 @@ from graph.read.catalogue import (
     natural_key,
     number_of,
 )
+from graph.read.countries import Countries, Observation
 from graph.read.questions import EvidenceItem, Questions, Ref, UnknownResource
 from graph.read.strength import CHAIN, RANGE, STATED, LinkRow, Step
 from graph.store.formats import binding_value
@@ -123,8 +124,8 @@ def _flagships_for_sdg(predicate: str, param: str) -> Runner:
         )
         notes = [
             "Serve it: a document states the link (its quote), or states a range of targets that holds this one "
-            "(the quote of the range). Related: reached only through a chain of stated links; the shortest chain "
-            "is shown, each link once.",
+            "(the quote of the range). Related: reached only through a chain of stated links (or of links a rule "
+            "derives from them, shown with the rule and their quotes); the shortest chain is shown, each link once.",
             "What a document states of the flagships as a group stays on the group: it is never counted for one "
             "programme.",
         ]
@@ -144,7 +145,11 @@ def _flagships_for_pb(predicate: str, chain: queries.Chain, param: str) -> Runne
         rows = _flagship_rows(catalogue.links.read(sparql))
         for row in rows:
             row["section"] = row["section"].replace("Serve it: stated by a document", "Stated by a document")
-        notes = [f"Related: reached only {chain.name}, each link stated by a document; no document links them."]
+        notes = [
+            f"Related: reached only {chain.name}, each link stated by a document or derived by a rule from what "
+            "a document states (an output names what the text of an indicator measuring it names: the rule and "
+            "the indicator's quote are shown); no document links them."
+        ]
         return Result(rows, [sparql], notes)
 
     return run
@@ -352,9 +357,9 @@ def _as_printed(text: str | None, amount: float | None) -> str | None:
     return text
 
 
-def _unit(graph_unit: str | None, name: str | None, texts: Iterable[str]) -> tuple[str | None, str]:
+def indicator_unit(graph_unit: str | None, name: str | None, texts: Iterable[str]) -> tuple[str | None, str]:
     """The unit of an indicator's values and where it comes from: the graph, the value as printed, or the thing
-    the indicator's name counts."""
+    the indicator's name counts (the question indicator-results and the indicator's page say the same)."""
     counted = _COUNTED.match(" ".join((name or "").split()))
     if graph_unit:
         # The graph records the kind (count, percentage, cases); the name says what a count counts.
@@ -426,7 +431,7 @@ def _indicator_results(catalogue: Catalogue, things: Mapping[str, Thing]) -> Res
             assessment = "met" if result >= target else "missed"
         else:
             assessment = "not judged"
-        unit, unit_from = _unit(cell["unit"], name, [texts.get("target:", ""), texts.get("result:", "")])
+        unit, unit_from = indicator_unit(cell["unit"], name, [texts.get("target:", ""), texts.get("result:", "")])
         complete = result is not None and regions_sum is not None and len(numbers) == len(REGION_COLUMNS)
         if complete and abs((result or 0) - (regions_sum or 0)) > 1e-9:
             mismatches.append(f"{cell['code']}: total {result:g}, regions {regions_sum:g}")
@@ -605,6 +610,43 @@ def _countries_and_partners(catalogue: Catalogue, things: Mapping[str, Thing]) -
         "as a group is shown apart and is not counted for the programme."
     ]
     return Result(rows, [sparql], notes)
+
+
+def _countries_of_flagship(catalogue: Catalogue, things: Mapping[str, Thing]) -> Result:
+    flagship, indicator = things["flagship"].ref.iri, things["indicator"].ref.iri
+    sparql = queries.stated(_iris(str(ILOKG.operatesIn)), subjects=_iris(flagship))
+    links = catalogue.links.read(sparql)
+    countries = Countries(catalogue.questions)
+    data = countries.latest_values(indicator, (link.object.iri for link in links))
+    m49 = countries.m49_codes(link.object.iri for link in links)
+    rows: list[Row] = []
+    for link in sorted(links, key=lambda link: (link.object.label or link.object.iri).casefold()):
+        # A country the data has no value of the indicator for keeps its row, with the value cells empty.
+        values: list[Observation | None] = [*data.by_area.get(link.object.iri, [])]
+        for value in values or [None]:
+            rows.append(
+                {
+                    "country": link.object,
+                    "m49": m49.get(link.object.iri),
+                    "series": value.series.notation if value else None,
+                    "series_title": value.series.label if value else None,
+                    "year": str(value.year) if value else None,
+                    "value": number_of(value.value) if value else None,
+                    "unit": value.unit.label if value else None,
+                    "breakdown": value.breakdown_text() if value else None,
+                    "nature": value.nature.label if value else None,
+                    "strength": STATED,
+                    "evidence": link.steps,
+                }
+            )
+    notes = [
+        "Countries: where a document states the flagship works (its quote). Value: for each data series of the "
+        "indicator, its latest year in the country, for the whole population the series covers there (both sexes, "
+        "every migratory status, activity and occupation, the widest age group); a country without a value has no "
+        "data for the indicator in the database.",
+        *(f"Data: {source.citation} ({source.licence})" for source in data.sources if source.citation),
+    ]
+    return Result(rows, [sparql, data.sparql], notes)
 
 
 def _code_across_bienniums(catalogue: Catalogue, things: Mapping[str, Thing]) -> Result:
@@ -889,6 +931,28 @@ QUESTIONS: tuple[Question, ...] = (
         (SECTION, Column("thing", "Country or partner", "ref"), *COMMON_COLUMNS),
         _countries_and_partners,
         (("Better Work",), ("JPR",)),
+    ),
+    Question(
+        "countries-of-flagship",
+        "Countries of a flagship with an SDG indicator's latest value",
+        "Where does {flagship} work, and what is the latest value of SDG indicator {indicator} there?",
+        "The countries a document states the flagship works in, each with the latest value of every data series of "
+        "the SDG indicator there, from the UN Global SDG Indicators Database.",
+        (FLAGSHIP, _p("indicator", "sdg-indicator", "SDG indicator", "8.7.1")),
+        (
+            Column("country", "Country", "ref"),
+            Column("m49", "M49", "text", "The country's UN M49 code (its ISO 3166-1 numeric code)"),
+            Column("series", "Series", "text", "The data series of the UN Global SDG Indicators Database"),
+            Column("series_title", "What it measures", "text"),
+            Column("year", "Year", "text", "The series' latest year in the country"),
+            Column("value", "Value", "number"),
+            Column("unit", "Unit", "text"),
+            Column("breakdown", "Breakdown", "text", "The population the value covers (age, sex, ...)"),
+            Column("nature", "Nature", "text", "How the value was obtained (country data, estimated, modelled, ...)"),
+            *COMMON_COLUMNS,
+        ),
+        _countries_of_flagship,
+        (("IPEC+", "8.7.1"), ("social-protection-floors", "1.3.1")),
     ),
     Question(
         "code-across-bienniums",

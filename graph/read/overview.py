@@ -16,6 +16,7 @@ from graph.read.citations import Citations
 from graph.read.questions import EvidenceItem, Questions, Ref
 from graph.read.search import MAX_SEARCH_RESULTS, Search, SearchHit
 from graph.read.search import SearchTextError as SearchTextError  # where the pages have always found it
+from graph.read.strength import strength_of
 from graph.read.wording import natural_key
 from graph.store.formats import Binding, binding_value
 from ontology.namespaces import ILOKG, SDG_BASE, SDGO
@@ -59,6 +60,7 @@ CLASS_NAMES: dict[str, str] = {
     str(ILOKG.Organization): "partner",
     str(ILOKG.Country): "country",
     str(ILOKG.Region): "ILO region",
+    str(ILOKG.M49Region): "UN M49 region",
     str(ILOKG.Figure): "figure",
     str(ILOKG.SourceDocument): "source document",
     str(ILOKG.DocumentPart): "part of a document",
@@ -135,7 +137,8 @@ class FlowNode:
 
 @dataclass
 class FlowLink:
-    """A link of the flow diagram: stated by a document (with evidence) or derived by a rule."""
+    """A link of the flow diagram: stated by a document (with evidence), or derived by a rule: from a stated range
+    of targets, or through a chain (drawn through the standard or output the chain goes through)."""
 
     source: str
     target: str
@@ -143,6 +146,11 @@ class FlowLink:
     stated: bool
     evidence: list[EvidenceItem] = field(default_factory=list)
     rules: list[Ref] = field(default_factory=list)
+
+    @property
+    def strength(self) -> str | None:
+        """stated, range or chain, as every answer says it (graph/read/strength.py)."""
+        return strength_of(self.stated, (rule.iri for rule in self.rules))
 
 
 @dataclass

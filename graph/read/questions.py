@@ -162,7 +162,7 @@ class Questions:
         return Ref(iri, self.ids.short_id(iri), label)
 
     def labels(self, iris: set[str]) -> dict[str, str]:
-        """prefLabel of each IRI that has one."""
+        """English prefLabel of each IRI that has one (SDG items and countries also have French and Spanish ones)."""
         if not iris:
             return {}
         rows = self.store.select(queries.labels(terms.iri(i) for i in iris))
@@ -316,9 +316,9 @@ class Questions:
 
     @staticmethod
     def _why(answer: FlagshipAnswer, target: str) -> str:
+        # The words every answer uses (graph/read/strength.py imports this module, hence imported here).
+        from graph.read.strength import why_text
+
         derivation = next(d for d in answer.derivations if d.strength == answer.strength)
-        if answer.strength == RANGE:
-            ranges = [p.object.label or p.object.iri for p in derivation.stated_premises()]
-            return f"stated as the range {ranges[0]}, expanded by rule" if ranges else "stated as a range"
-        via = [r.id or r.label or r.iri for r in derivation.via({answer.flagship.iri, target})]
-        return "related through " + (", ".join(via[:-1]) + " and " + via[-1] if len(via) > 1 else "".join(via))
+        ranges = [p.object.label or p.object.iri for p in derivation.stated_premises()]
+        return why_text(answer.strength, ranges, derivation.via({answer.flagship.iri, target}))

@@ -14,6 +14,7 @@ from graph.ids import IdError
 from graph.queries import questions as question_queries
 from graph.queries import resources as queries
 from graph.read.questions import DerivationItem, EvidenceItem, Questions, Ref, UnknownResource
+from graph.read.strength import strength_of, why_text
 from graph.read.wording import natural_key
 from graph.store.formats import Binding, binding_value
 from ontology.namespaces import ILOKG, RDF, SKOS
@@ -49,6 +50,7 @@ class Link:
     graphs: list[str] = field(default_factory=list)
     evidence: list[EvidenceItem] = field(default_factory=list)
     derivations: list[DerivationItem] = field(default_factory=list)
+    resource: str = ""  # the IRI of the resource whose link this is
 
     @property
     def stated(self) -> bool:
@@ -59,6 +61,24 @@ class Link:
     def derived(self) -> bool:
         """A rule gives this link."""
         return bool(self.derivations)
+
+    @property
+    def strength(self) -> str | None:
+        """stated, range or chain, as every answer says it (graph/read/strength.py); None for a link neither
+        stated nor derived (the ids' own facts, such as a type)."""
+        return strength_of(self.stated, (d.rule.iri for d in self.derivations))
+
+    @property
+    def why(self) -> str:
+        """The strength in words: stated; stated as the range 8.2-8.10, expanded by rule; related through ..."""
+        strength = self.strength
+        if strength is None:
+            return ""
+        derivation = next((d for d in self.derivations if d.strength == strength), None)
+        premises = derivation.stated_premises() if derivation else []
+        ranges = [p.object.label or p.object.iri for p in premises if p.predicate == str(ILOKG.servesTargetRange)]
+        ends = {self.resource, self.node.iri if self.node else ""}
+        return why_text(strength, ranges, derivation.via(ends) if derivation else [])
 
 
 @dataclass
@@ -156,7 +176,8 @@ class Resources:
             if p == str(RDF.type):
                 types.append(ref(o))
                 continue
-            if p in NAME_PREDICATES and o["type"] == "literal":
+            # The names are the English ones (or codes); French and Spanish names are among the links.
+            if p in NAME_PREDICATES and o["type"] == "literal" and o.get("xml:lang", "en").startswith("en"):
                 slot = NAME_PREDICATES[p]
                 if slot == "pref_label":
                     names.pref_label = names.pref_label or o["value"]
@@ -169,7 +190,7 @@ class Resources:
                 value = (
                     LiteralValue(o["value"], o.get("datatype"), o.get("xml:lang")) if o["type"] == "literal" else None
                 )
-                link = out_links[key] = Link(predicate_ref(p), OUT, node, value)
+                link = out_links[key] = Link(predicate_ref(p), OUT, node, value, resource=iri)
             link.graphs.append(row["g"]["value"])
         in_links: dict[tuple[str, tuple[str, ...]], Link] = {}
         for row in incoming:
@@ -177,7 +198,7 @@ class Resources:
             key = (p, _term_key(s))
             link = in_links.get(key)
             if link is None:
-                link = in_links[key] = Link(predicate_ref(p), IN, ref(s), None)
+                link = in_links[key] = Link(predicate_ref(p), IN, ref(s), None, resource=iri)
             link.graphs.append(row["g"]["value"])
         self._attach_evidence(iri, out_links, in_links)
         self._attach_derivations(iri, out_links, in_links)

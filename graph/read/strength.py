@@ -27,6 +27,18 @@ STRENGTH_LABELS = {
     RANGE: "stated as a range, expanded by rule",
     CHAIN: "related through a chain",
 }
+# What each strength means, wherever links are grouped by it (pages, diagrams).
+STRENGTH_TITLES = {
+    STATED: "Stated by a document",
+    RANGE: "Stated as a range, expanded by rule",
+    CHAIN: "Related through a chain",
+}
+STRENGTH_NOTES = {
+    STATED: "a document states the link: each with its quote",
+    RANGE: "a document states a range of targets that holds it, and the rule expands the range: the quote of the range",
+    CHAIN: "no document states it: it is reached only through a chain of stated links (or links a rule derives "
+    "from them), and is related through the things in between, not served",
+}
 # What a reader may ask for: one strength, or the two that say "serves", or any.
 STRENGTH_FILTERS = {
     "any": set(STRENGTHS),
@@ -48,19 +60,51 @@ def strongest(strengths: Iterable[str]) -> str | None:
     return next((s for s in STRENGTHS if s in found), None)
 
 
+def strength_of(stated: bool, rules: Iterable[str]) -> str | None:
+    """How strong a link is: stated when a document states it, else the strongest of the rules that derive it."""
+    return STATED if stated else strongest(strength_of_rule(rule) for rule in rules)
+
+
+def why_text(strength: str, ranges: list[str], via: list[Ref]) -> str:
+    """The strength in words: stated; stated as the range 8.2-8.10, expanded by rule; related through the things
+    in between."""
+    if strength == STATED:
+        return "stated"
+    if strength == RANGE:
+        return f"stated as the range {ranges[0]}, expanded by rule" if ranges else STRENGTH_LABELS[RANGE]
+    names = [_short(ref) for ref in via]
+    if not names:
+        return "related through a chain"
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"related through {joined}"
+
+
 # Words for the standard vocabularies' links (the ontology labels its own).
 _WORDS = {str(SKOS.broader): "belongs to", str(SKOS.prefLabel): "is named"}
 
 
 @dataclass(frozen=True)
+class DerivedLink:
+    """A link of a chain that no document states and a rule derives (an output naming a standard because the text
+    of an indicator that measures it does): the steps that carry it are its stated premises."""
+
+    subject: Ref
+    predicate: Ref
+    object: Ref
+    rule: Ref
+
+
+@dataclass(frozen=True)
 class Step:
-    """One stated link of a chain (or the link itself, when stated), with where a document states it."""
+    """One stated link of a chain (or the link itself, when stated), with where a document states it; in a chain,
+    the derived link it is a premise of, when the chain goes through one."""
 
     subject: Ref
     predicate: Ref
     object: Ref | None
     value: str | None
     evidence: EvidenceItem
+    derived: DerivedLink | None = None
 
 
 @dataclass
@@ -78,16 +122,7 @@ class LinkRow:
     @property
     def why(self) -> str:
         """The strength in words: stated; stated as a range; related through the things in between."""
-        if self.strength == STATED:
-            return "stated"
-        if self.strength == RANGE:
-            ranges = [s.value for s in self.steps if s.value]
-            return f"stated as the range {ranges[0]}, expanded by rule" if ranges else STRENGTH_LABELS[RANGE]
-        names = [_short(ref) for ref in self.via]
-        if not names:
-            return "related through a chain"
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"related through {joined}"
+        return why_text(self.strength, [s.value for s in self.steps if s.value], self.via)
 
 
 def _short(ref: Ref) -> str:
@@ -111,9 +146,14 @@ class LinkReader:
         """The links the query gives, each with its strongest way of being known and that way's steps."""
         rows = self.store.select(sparql)
         names = self.questions.labels(
-            {row[k]["value"] for row in rows for k in ("subject", "object", "ps", "po") if row[k]["type"] == "uri"}
+            {
+                row[k]["value"]
+                for row in rows
+                for k in ("subject", "object", "ps", "po", "ds", "do")
+                if k in row and row[k]["type"] == "uri"
+            }
         )
-        predicate_names = self._predicate_names({row["pp"]["value"] for row in rows})
+        predicate_names = self._predicate_names({row[k]["value"] for row in rows for k in ("pp", "dp") if k in row})
         ways: dict[tuple[str, str, str], dict[tuple[str, str], list[Binding]]] = defaultdict(lambda: defaultdict(list))
         for row in rows:
             key = (row["subject"]["value"], row["predicate"]["value"], row["object"]["value"])
@@ -167,16 +207,42 @@ class LinkReader:
                 object=self.questions.ref(po["value"], names.get(po["value"])) if po["type"] == "uri" else None,
                 value=po["value"] if po["type"] != "uri" else None,
                 evidence=evidence,
+                derived=self._derived(row, names, predicate_names),
             )
         return sorted(steps.values(), key=_step_key)
+
+    def _derived(self, row: Binding, names: dict[str, str], predicate_names: dict[str, str]) -> DerivedLink | None:
+        """The derived link of a chain that the row's stated link is a premise of, if any."""
+        if "steprule" not in row:
+            return None
+        ds, dp, do, rule = (row[k]["value"] for k in ("ds", "dp", "do", "steprule"))
+        return DerivedLink(
+            subject=self.questions.ref(ds, names.get(ds)),
+            predicate=Ref(dp, None, predicate_names.get(dp, dp.rsplit("#", 1)[-1])),
+            object=self.questions.ref(do, names.get(do)),
+            rule=Ref(rule, None, binding_value(row, "steprulename") or rule.rsplit("#", 1)[-1]),
+        )
 
     def _predicate_names(self, iris: set[str]) -> dict[str, str]:
         found = self.questions.rdfs_labels(iris)
         return {iri: found.get(iri) or _WORDS.get(iri) or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for iri in iris}
 
 
-def _step_key(step: Step) -> tuple[int, str, int]:
-    return (chain_rank(step.predicate.iri, step.subject.id), step.evidence.document.iri, step.evidence.line)
+def _step_key(step: Step) -> tuple[int, str, int, str, int]:
+    # The premises of a derived link stand together, where the derived link stands in the chain.
+    derived = step.derived
+    place = (
+        chain_rank(derived.predicate.iri, derived.subject.id)
+        if derived
+        else chain_rank(step.predicate.iri, step.subject.id)
+    )
+    return (
+        place,
+        f"{derived.subject.iri} {derived.predicate.iri} {derived.object.iri}" if derived else "",
+        chain_rank(step.predicate.iri, step.subject.id),
+        step.evidence.document.iri,
+        step.evidence.line,
+    )
 
 
 def _source_order(row: Binding) -> tuple[str, int]:

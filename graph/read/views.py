@@ -7,7 +7,6 @@ Plain data built from a resource's description (every link with its evidence or 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,12 +14,16 @@ from decimal import Decimal, InvalidOperation
 from graph import terms
 from graph.ids import REGIONS
 from graph.queries import views as queries
+from graph.read.catalogue import Row
 from graph.read.citations import Citations
+from graph.read.countries import Countries, DataSource, Observation
+from graph.read.named import GROUP_SECTION, indicator_unit, named_questions
 from graph.read.questions import EvidenceItem, Ref
 from graph.read.resources import IN, OUT, Catalogue, Figure, Link, LinkGroup, ResourceDescription, Resources
+from graph.read.strength import STRENGTH_NOTES, STRENGTH_TITLES, STRENGTHS, Step, strength_of
 from graph.read.wording import biennium_of, code_name, natural_key
 from graph.store.formats import binding_value
-from ontology.namespaces import ILOKG, RDF, RDFS, SDGO, SKOS
+from ontology.namespaces import DCTERMS, ILOKG, RDF, RDFS, SDGO, SKOS
 
 # Which view shows a thing of each class (the most specific class decides; others get the general page).
 VIEW_OF_CLASS: dict[str, str] = {
@@ -41,6 +44,9 @@ VIEW_OF_CLASS: dict[str, str] = {
     str(ILOKG.Indicator): "indicator",
     str(ILOKG.Country): "agent",
     str(ILOKG.Organization): "agent",
+    str(ILOKG.M49Region): "agent",
+    str(ILOKG.DocumentPart): "part",
+    str(ILOKG.Programme): "programme",
 }
 NAME_KINDS = {str(SKOS.prefLabel): "name", str(SKOS.altLabel): "other name", str(ILOKG.acronym): "acronym"}
 SERVES = (ILOKG.servesGoal, ILOKG.servesTarget, ILOKG.servesIndicator)
@@ -54,8 +60,6 @@ SHOWN_ELSEWHERE = {
     (str(ILOKG.inBiennium), OUT),
     *((p, OUT) for p in NAME_KINDS),
 }
-# An indicator that counts (`Number of Member States that …`), and what it counts.
-_COUNTED = re.compile(r"^Number of (.+?)(?: (?:that|which|with|where|whose|having|to|for|able|of|on|in|from)\b|$)")
 
 
 # ------------------------------------------------------------------ shared pieces
@@ -163,23 +167,61 @@ def names_of(description: ResourceDescription, years: dict[str, str]) -> list[Na
     return sorted(uses, key=lambda use: (first_year(use), order.index(use.what), use.text.lower()))
 
 
-def sdg_sets(links: list[Link]) -> list[LinkSet]:
-    """SDG links as the graph knows them today: stated with evidence, or derived with the rule that gives them."""
+def strength_sets(links: list[Link]) -> list[LinkSet]:
+    """Links grouped by how strong they are (stated, stated as a range, related through a chain), as every answer
+    groups them (graph/read/strength.py)."""
     ordered = sorted(links, key=lambda link: natural_key(link.node.id or "" if link.node else ""))
     return [
-        LinkSet(
-            "stated",
-            "Stated by a document",
-            "a document names the goal, target or indicator; each with its quote",
-            [link for link in ordered if link.stated],
-        ),
-        LinkSet(
-            "derived",
-            "Derived by a rule",
-            "no document names it; a rule reaches it from what the documents state (the rule and its premises)",
-            [link for link in ordered if not link.stated],
-        ),
+        LinkSet(key, STRENGTH_TITLES[key], STRENGTH_NOTES[key], [link for link in ordered if link.strength == key])
+        for key in STRENGTHS
     ]
+
+
+@dataclass
+class StrengthGroup:
+    """The rows of a named question's answer that share a strength (or what is stated of the flagships as a group):
+    each row a thing (an SDG goal, target or indicator; a flagship), how it is known in words, and its steps."""
+
+    key: str
+    title: str
+    note: str
+    rows: list[Row]
+
+    @property
+    def items(self) -> list[SharedRows]:
+        """The rows, those that the same quotes carry in the same way (the targets of one stated range, a goal and
+        a target one sentence names) shown once with those quotes, in the order of their first row."""
+        items: dict[tuple[object, ...], SharedRows] = {}
+        for row in self.rows:
+            steps: list[Step] = row.get("evidence") or []
+            quotes = tuple((s.evidence.document.iri, s.evidence.line, s.evidence.quote, s.derived) for s in steps)
+            key = (row.get("why"), quotes) if quotes else (len(items),)
+            items.setdefault(key, SharedRows([], row.get("why") or "", steps)).rows.append(row)
+        return list(items.values())
+
+
+@dataclass
+class SharedRows:
+    """Rows of an answer carried by the same quotes in the same way, shown once with them."""
+
+    rows: list[Row]
+    why: str
+    steps: list[Step]
+
+
+GROUP_NOTE = "stated by a document of the flagship programmes as a group, and never counted for any one of them"
+
+
+def answer_groups(rows: list[Row]) -> list[StrengthGroup]:
+    """A named question's rows by strength, in the order of the strengths, then what is stated of the group."""
+    groups = [StrengthGroup(key, STRENGTH_TITLES[key], STRENGTH_NOTES[key], []) for key in STRENGTHS]
+    group = StrengthGroup("group", GROUP_SECTION, GROUP_NOTE, [])
+    for row in rows:
+        if row.get("section") == GROUP_SECTION:
+            group.rows.append(row)
+        else:
+            next(g for g in groups if g.key == row["strength"]).rows.append(row)
+    return [*groups, group] if group.rows else groups
 
 
 def by_biennium(groups: list[tuple[str, list[Link]]]) -> list[BienniumLinks]:
@@ -231,7 +273,7 @@ class FlagshipDossier:
     description: ResourceDescription
     names: list[NameUse]
     standards: list[Link]
-    sdg: list[LinkSet]
+    sdg: list[StrengthGroup]
     target_ranges: list[Link]
     results: list[BienniumLinks]
     figures: list[FigureTable]
@@ -270,11 +312,11 @@ class InstrumentView:
 
 @dataclass
 class TargetRow:
-    """A target of a goal, and the flagships serving it."""
+    """A target of a goal, and the flagships linked to it by strength: stated, stated as a range, related through a
+    chain."""
 
     target: Ref
-    stated: list[Ref]
-    derived: list[Ref]
+    flagships: dict[str, list[Ref]] = field(default_factory=lambda: {key: [] for key in STRENGTHS})
 
 
 @dataclass
@@ -286,7 +328,7 @@ class SdgView:
     code: str
     broader: list[Link]
     narrower: list[Link]
-    flagships: list[LinkSet]
+    flagships: list[StrengthGroup]
     results: list[Link]
     reported_by: list[Link]
     targets: list[TargetRow]
@@ -349,6 +391,9 @@ class IndicatorView:
     biennium: str | None
     measures: list[Link]
     table: IndicatorTable
+    unit: list[Link]  # the kind of unit the graph gives it (count, cases, percentage), with its quote
+    standards: list[Link]  # what its text names, which the output it measures names too (rule upFromIndicator)
+    reports_on: list[Link]
     others: list[LinkGroup]
 
 
@@ -399,10 +444,42 @@ class AgentView:
     kind: str
     groups: list[tuple[str, list[Link]]]
     others: list[LinkGroup]
+    # A country's or region's SDG indicator data: the latest value of each series, by indicator, and its sources.
+    sdg_data: list[tuple[Ref, list[Observation]]] = field(default_factory=list)
+    sources: list[DataSource] = field(default_factory=list)
 
     @staticmethod
     def grouped(links: list[Link]) -> list[QuotedGroup]:
         return grouped_by_quote(links)
+
+
+@dataclass
+class PartView:
+    """A part of a document (a table, a figure, a box, a part): the document and line it opens on, its label as
+    printed, what it is about, and the SDGs it names."""
+
+    description: ResourceDescription
+    document: Ref | None
+    heading: EvidenceItem | None  # where the document prints its heading
+    notation: str | None
+    about: list[tuple[str, list[Link]]]  # by kind of thing
+    reports_on: list[Link]
+    sdg: list[LinkSet]
+    others: list[LinkGroup]
+
+
+@dataclass
+class ProgrammeView:
+    """An ILO programme that is not a flagship: its names and description by document, the P&B indicators whose
+    strategy names it, the programme it was revised as, the parts of documents about it."""
+
+    description: ResourceDescription
+    names: list[NameUse]
+    descriptions: list[Link]
+    in_strategy_of: list[BienniumLinks]
+    revised_as: list[Link]
+    about_it: list[Link]
+    others: list[LinkGroup]
 
 
 @dataclass
@@ -433,6 +510,28 @@ OUTLINE_KINDS = {
     str(ILOKG.Output): "output",
     str(ILOKG.Indicator): "indicator",
 }
+# What a part of a document is about, by the kind of the thing (its id's prefix), in this order.
+ABOUT_KINDS = {
+    "flagship": "Flagship programmes",
+    "portfolio": "The flagships as a group",
+    "programme": "Other ILO programmes",
+    "instrument": "International labour standards",
+    "outcome": "P&B outcomes",
+    "output": "P&B outputs",
+    "indicator": "P&B indicators",
+    "strategic-objective": "Strategic objectives",
+    "operational-objective": "Operational objectives",
+    "sdg": "SDG goals, targets and indicators",
+    "organization": "Organizations",
+    "country": "Countries",
+    "region": "ILO regions",
+}
+
+
+def _kind_order(item: tuple[str, list[Link]]) -> int:
+    return list(ABOUT_KINDS).index(item[0]) if item[0] in ABOUT_KINDS else len(ABOUT_KINDS)
+
+
 # child --predicate--> parent: how the outline hangs together.
 OUTLINE_UP = {str(ILOKG.outputOf), str(ILOKG.objectiveOf), str(ILOKG.servesObjective)}
 LISTS = {
@@ -454,6 +553,7 @@ class Views:
         self.citations = citations
         self.questions = resources.questions
         self.store = resources.store
+        self.named = named_questions(self.questions)
 
     def _years(self) -> dict[str, str]:
         """The year each source document was issued, by its IRI."""
@@ -468,11 +568,12 @@ class Views:
 
     def flagship(self, description: ResourceDescription) -> FlagshipDossier:
         pick = _Picker(description)
+        pick.many(SERVES)  # the SDG links: shown by strength, as the question's rows, never among the others
         return FlagshipDossier(
             description=description,
             names=names_of(description, self._years()),
             standards=pick.take(ILOKG.principalStandard),
-            sdg=sdg_sets(pick.many(SERVES)),
+            sdg=self._sdg_of(description),
             target_ranges=pick.take(ILOKG.servesTargetRange),
             results=by_biennium(
                 [
@@ -485,6 +586,12 @@ class Views:
             countries=pick.take(ILOKG.operatesIn),
             others=pick.others(),
         )
+
+    def _sdg_of(self, description: ResourceDescription) -> list[StrengthGroup]:
+        """The SDG goals, targets and indicators of a flagship by strength: the rows of the question
+        sdg-of-flagship, so the dossier has the same model, rows and words as its page, JSON and CSV."""
+        flagship = (description.resource.id or "").partition(":")[2]
+        return answer_groups(self.named.answer("sdg-of-flagship", {"flagship": flagship}).rows)
 
     # ---------------------------------------------------------------- instrument
 
@@ -525,6 +632,9 @@ class Views:
         serving = pick.many(SERVES, IN)
         flagships = [link for link in serving if link.node and (link.node.id or "").startswith("flagship:")]
         results = [link for link in serving if link not in flagships]
+        # The flagships by strength are the rows of the question flagships-for-<level> (stated, stated as a range,
+        # related through a chain, and what is stated of the flagships as a group).
+        answer = self.named.answer(f"flagships-for-{level}", {level: code})
         targets: list[TargetRow] = []
         if level == "goal":
             targets = self._targets_of(description.resource.iri)
@@ -536,7 +646,7 @@ class Views:
             narrower=sorted(
                 pick.take(SKOS.broader, IN), key=lambda link: natural_key(link.node.id or "" if link.node else "")
             ),
-            flagships=sdg_sets(flagships),
+            flagships=answer_groups(answer.rows),
             results=results,
             reported_by=pick.take(ILOKG.reportsOn, IN),
             targets=targets,
@@ -552,14 +662,16 @@ class Views:
         found: dict[str, TargetRow] = {}
         for row in rows:
             target = row["target"]["value"]
-            item = found.setdefault(target, TargetRow(self.questions.ref(target, names.get(target)), [], []))
+            item = found.setdefault(target, TargetRow(self.questions.ref(target, names.get(target))))
             if "flagship" in row:
                 flagship = self.questions.ref(row["flagship"]["value"], names.get(row["flagship"]["value"]))
-                stated = int(row["quotes"]["value"]) > 0
-                (item.stated if stated else item.derived).append(flagship)
+                rules = (binding_value(row, "rules") or "").split()
+                strength = strength_of(int(row["quotes"]["value"]) > 0, rules)
+                if strength is not None:
+                    item.flagships[strength].append(flagship)
         for item in found.values():
-            item.stated.sort(key=lambda ref: ref.label or "")
-            item.derived.sort(key=lambda ref: ref.label or "")
+            for refs in item.flagships.values():
+                refs.sort(key=lambda ref: ref.label or "")
         return sorted(found.values(), key=lambda item: natural_key(item.target.id or item.target.iri))
 
     # ---------------------------------------------------------------- P&B
@@ -593,11 +705,18 @@ class Views:
                     evidence=evidence,
                 ),
             )
-        return {ref.iri: self._table(ref, list(values.get(ref.iri, {}).values())) for ref in indicators}
+        units = {
+            row["indicator"]["value"]: row["unit"]["value"]
+            for row in self.store.select(queries.units(terms.iri(r.iri) for r in indicators))
+        }
+        return {
+            ref.iri: self._table(ref, list(values.get(ref.iri, {}).values()), units.get(ref.iri)) for ref in indicators
+        }
 
     @staticmethod
-    def _table(indicator: Ref, values: list[IndicatorValue]) -> IndicatorTable:
-        counted = _COUNTED.match(indicator.label or "")
+    def _table(indicator: Ref, values: list[IndicatorValue], graph_unit: str | None) -> IndicatorTable:
+        # Met or missed is judged for counts only, as the question indicator-results judges it.
+        counted = (indicator.label or "").casefold().startswith("number of")
         plain = [v for v in values if v.part is None and v.number is not None]
         others = [v for v in values if v not in plain]
         region_order = {f"region/{slug}": i for i, slug in enumerate(REGIONS)}
@@ -623,7 +742,9 @@ class Views:
             result = total.result.number
             verdict = "met" if result is not None and result >= total.target.number else "missed"
         others.sort(key=lambda v: (v.kind != "target", v.part or "", order(v.region)))
-        return IndicatorTable(counted.group(1) if counted else None, list(regions.values()), others, verdict)
+        texts = [v.text or "" for row in regions.values() if row.region is None for v in (row.target, row.result) if v]
+        unit, _ = indicator_unit(graph_unit, indicator.label, texts)
+        return IndicatorTable(unit, list(regions.values()), others, verdict)
 
     def indicator(self, description: ResourceDescription) -> IndicatorView:
         pick = _Picker(description)
@@ -633,6 +754,9 @@ class Views:
             biennium=biennium_of(description.resource),
             measures=pick.take(ILOKG.measuredBy, IN),
             table=table,
+            unit=pick.take(ILOKG.unit),
+            standards=_natural(pick.take(ILOKG.promotesStandard)),
+            reports_on=_natural(pick.take(ILOKG.reportsOn)),
             others=pick.others(),
         )
 
@@ -671,7 +795,7 @@ class Views:
             ],
             flagships=flagships,
             standards=pick.take(ILOKG.promotesStandard),
-            sdg=sdg_sets(pick.many(SERVES)),
+            sdg=strength_sets(pick.many(SERVES)),
             reports_on=pick.take(ILOKG.reportsOn),
             partners=pick.take(ILOKG.partner),
             figures=figure_tables(self.catalogue.figures(description.resource.iri)),
@@ -714,7 +838,8 @@ class Views:
     def agent(self, description: ResourceDescription) -> AgentView:
         pick = _Picker(description)
         is_country = any(t.iri == str(ILOKG.Country) for t in description.types)
-        if is_country:
+        is_region = any(t.iri == str(ILOKG.M49Region) for t in description.types)
+        if is_country or is_region:
             groups = [("Programmes working here", pick.take(ILOKG.operatesIn, IN))]
         else:
             partnering = pick.take(ILOKG.partner, IN)
@@ -723,10 +848,59 @@ class Views:
                 ("P&B results and groups it works with", [link for link in partnering if not _is_flagship(link)]),
             ]
         pick.take(ILOKG.isoCode)
-        return AgentView(
+        pick.take(ILOKG.m49Code)
+        view = AgentView(
             description=description,
-            kind="country" if is_country else "partner",
+            kind="country" if is_country else "region" if is_region else "partner",
             groups=[(title, links) for title, links in groups if links],
+            others=pick.others(),
+        )
+        if is_country or is_region:
+            data = Countries(self.questions).latest_in(description.resource.iri)
+            names = self.questions.labels({o.indicator for values in data.by_area.values() for o in values})
+            by_indicator: dict[str, list[Observation]] = defaultdict(list)
+            for observation in data.by_area.get(description.resource.iri, []):
+                by_indicator[observation.indicator].append(observation)
+            refs = [self.questions.ref(iri, names.get(iri)) for iri in by_indicator]
+            view.sdg_data = [
+                (ref, by_indicator[ref.iri]) for ref in sorted(refs, key=lambda r: natural_key(r.id or ""))
+            ]
+            view.sources = data.sources
+        return view
+
+    # ---------------------------------------------------------------- parts of documents and programmes
+
+    def part(self, description: ResourceDescription) -> PartView:
+        pick = _Picker(description)
+        documents = [link.node for link in pick.take(DCTERMS.isPartOf) if link.node]
+        headings = [e for link in description.links(str(SKOS.prefLabel)) for e in link.evidence]
+        notations = [link.value.value for link in description.links(str(SKOS.notation)) if link.value]
+        about: dict[str, list[Link]] = defaultdict(list)
+        for link in _natural(pick.take(ILOKG.about)):
+            ident = (link.node.id or "") if link.node else ""
+            about[ident.partition(":")[0] if ":" in ident else "instrument"].append(link)  # C182 has no prefix
+        return PartView(
+            description=description,
+            document=documents[0] if documents else None,
+            heading=min(headings, key=lambda e: e.line) if headings else None,
+            notation=notations[0] if notations else None,
+            about=[
+                (ABOUT_KINDS.get(kind, "Other things"), links) for kind, links in sorted(about.items(), key=_kind_order)
+            ],
+            reports_on=_natural(pick.take(ILOKG.reportsOn)),
+            sdg=strength_sets(pick.many(SERVES)),
+            others=pick.others(),
+        )
+
+    def programme(self, description: ResourceDescription) -> ProgrammeView:
+        pick = _Picker(description)
+        return ProgrammeView(
+            description=description,
+            names=names_of(description, self._years()),
+            descriptions=pick.take(ILOKG.description),
+            in_strategy_of=by_biennium([("P&B indicators", pick.take(ILOKG.inStrategyOf))]),
+            revised_as=pick.take(ILOKG.revisionOf, IN),
+            about_it=pick.take(ILOKG.about, IN),
             others=pick.others(),
         )
 
@@ -766,12 +940,19 @@ class Views:
             ref = self.questions.ref(row["member"]["value"], binding_value(row, "label"))
             listed.append(ListItem(ref, f"{count} {noun}{'s' if count != 1 else ''}" if count else ""))
         listed.sort(key=lambda item: (item.ref.label or item.ref.id or "").lower())
+        if key == "partners":
+            lead = "Governments, agencies, funds and initiatives the documents name as partners."
+            return ListView(key, LISTS[key], lead, [("", listed)])
+        # The SDG indicator data by country names every country it has values for, where no programme may work.
         lead = (
-            "Governments, agencies, funds and initiatives the documents name as partners."
-            if key == "partners"
-            else "The countries and territories the documents name as places where programmes work."
+            "The countries and territories the documents name as places where programmes work, then the others "
+            "the SDG indicator data by country has values for."
         )
-        return ListView(key, LISTS[key], lead, [("", listed)])
+        groups = [
+            ("Where programmes work", [item for item in listed if item.note]),
+            ("Other countries with SDG indicator data", [item for item in listed if not item.note]),
+        ]
+        return ListView(key, LISTS[key], lead, [(title, items) for title, items in groups if items])
 
     def _instruments(self) -> ListView:
         sections: dict[str, list[ListItem]] = defaultdict(list)

@@ -84,6 +84,18 @@ PHRASINGS: list[tuple[str, str, dict[str, str], str]] = [
         {"flagship": "social-protection-floors"},
         "any",
     ),
+    (
+        "where does IPEC+ work, and what is the latest value of 8.7.1 there?",
+        "countries-of-flagship",
+        {"flagship": "ipec-plus", "indicator": "8.7.1"},
+        "any",
+    ),
+    (
+        "SDG indicator 1.3.1 data in the countries of Social Protection Floors for All",
+        "countries-of-flagship",
+        {"flagship": "social-protection-floors", "indicator": "1.3.1"},
+        "any",
+    ),
     ("how has outcome 7 changed across bienniums?", "code-across-bienniums", {"code": "7"}, "any"),
     ("what is code 7.2 in each biennium", "code-across-bienniums", {"code": "7.2"}, "any"),
     ("strategic resources of P&B 2002-03", "strategic-resources-2002-03", {}, "any"),

@@ -365,6 +365,50 @@ def test_flagships_for_outcome_7_of_2016_17_and_output_7_1_of_2022_23(client: ht
     assert {row["flagship"]["id"] for row in rows if row["strength"] == "stated"} == {BW, IPEC, GROUP}
 
 
+def test_flagships_for_output_2_1_of_2020_21_walk_through_what_its_indicators_name(client: httpx.Client) -> None:
+    """The PIR names the standards of output 2.1 under the categories of its indicators (2.1.1 fundamental and
+    governance Conventions, 2.1.2 technical ones), not under the output: a chain to the output goes through the
+    link the rule upFromIndicator derives, shown by the indicator's quote, the output's indicator and the rule."""
+    fundamental = line_of("pir-2020-21", r"the universal ratification of the Worst Forms of Child Labour Convention")
+    assert "With regard to fundamental and governance Conventions" in text("pir-2020-21").splitlines()[fundamental - 2]
+    technical = line_of("pir-2020-21", r"ratifications of the Occupational Safety and Health Convention, 1981")
+    measured = {
+        "indicator:2020-21/2.1.1": line_of("pir-2020-21", r"2\.1\.1\. Number of ratifications of\s+fundamental"),
+        "indicator:2020-21/2.1.2": line_of("pir-2020-21", r"2\.1\.2\. Number of ratifications\s+of up-to-date"),
+    }
+    principal = {
+        IPEC: line_of("gb325-pol7", r"Conventions Nos 138,\s+182, and 29"),
+        SHA: line_of("gb325-pol7", r"C\.155 and R\.164 on"),
+    }
+    body = ask(client, "flagships-for-output", output="2020-21/2.1")
+    rows = by(body["rows"], "flagship")
+    for flagship, standard, named in ((IPEC, "C182", fundamental), (SHA, "C155", technical)):
+        row = rows[flagship]
+        assert row["strength"] == "chain" and standard in row["why"]
+        premises = [step for step in row["evidence"] if step["derived"]]
+        derived = {
+            (
+                s["derived"]["subject"]["id"],
+                s["derived"]["predicate"]["iri"].rsplit("#")[-1],
+                s["derived"]["object"]["id"],
+            )
+            for s in premises
+        }
+        assert derived == {("output:2020-21/2.1", "promotesStandard", standard)}
+        assert {s["derived"]["rule"]["iri"].rsplit("#")[-1] for s in premises} == {"upFromIndicator"}
+        # the derived link's premises: the indicator's text naming the standard, and the output's indicator
+        indicator = next(s["subject"]["id"] for s in premises if s["predicate"]["iri"].endswith("promotesStandard"))
+        assert cited({"evidence": premises}) == {("pir-2020-21", named), ("pir-2020-21", measured[indicator])}
+        assert ("gb325-pol7", principal[flagship]) in cited(row)
+    assert not [row for row in body["rows"] if row["strength"] != "chain"]  # no document links them
+    download = client.get("/questions/flagships-for-output", params={"output": "2020-21/2.1", "format": "csv"})
+    assert "output:2020-21/2.1 promotes standard C182 (by rule" in download.text
+    page = client.get(
+        "/questions/flagships-for-output", params={"output": "2020-21/2.1"}, headers={"Accept": "text/html"}
+    )
+    assert page.text.count('class="step-derived"') >= 2 and 'class="step-premise"' in page.text
+
+
 # ---------------------------------------------------------------- every question: page, CSV and JSON agree
 
 EXAMPLES = [

@@ -44,6 +44,8 @@ BROWSER_PAGE_NAMES = (
     "partner",
     "countries",
     "country",
+    "part",
+    "programme",
     "source-document",
     "unknown-page",
 )
@@ -145,7 +147,11 @@ def test_flow_diagram_is_drawn(desktop: Visit) -> None:
     assert svg.locator("a.flow-node.column-1").count() >= 10  # standards and P&B results
     assert svg.locator("a.flow-node.column-2").count() >= 10  # SDG targets
     assert svg.locator("path.flow-link").count() == page.locator("#flow-table-heading ~ table tbody tr").count()
-    assert svg.locator("path.flow-link.derived").count() >= 1
+    # each band drawn by its strength, as the table beside it says it
+    for strength in ("stated", "range", "chain"):
+        drawn = svg.locator(f"path.flow-link.strength-{strength}").count()
+        listed = page.locator(f"#flow-table-heading ~ table tbody tr .badge.strength-{strength}").count()
+        assert drawn == listed >= 1, strength
     desktop.screenshot("flow-diagram")
     page.goto("/flow?flagship=ipec-plus&level=goal")
     page.wait_for_selector("#flow-diagram[data-drawn]")
@@ -319,6 +325,18 @@ def _check_country(page: Any) -> None:
     assert page.locator("#group-1 ~ ul.links a").count() >= 1
 
 
+def _check_part(page: Any) -> None:
+    assert page.locator("h1").inner_text().startswith("Table 1.")
+    assert page.locator("dl.facts").inner_text().count("line") >= 1
+    assert page.locator("#reports ~ ul.links > li").count() >= 3
+
+
+def _check_programme(page: Any) -> None:
+    assert page.locator("h1").inner_text() == "International Programme on the Elimination of Child Labour"
+    assert page.locator("table.names tbody tr").count() >= 2
+    assert page.locator("#revised ~ ul.links a").first.inner_text().endswith("(IPEC+)")
+
+
 def _check_list(page: Any) -> None:
     hrefs = page.locator("ul.item-list > li > a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert len(hrefs) >= 4 and all(href.startswith(("/id/", "/resources/")) for href in hrefs)
@@ -336,6 +354,8 @@ KIND_CHECKS = {
     "output": _check_output,
     "pb-indicator": _check_indicator,
     "partner": _check_partner,
+    "part": _check_part,
+    "programme": _check_programme,
     "country": _check_country,
     "flagships": _check_list,
     "instruments": _check_list,

@@ -77,16 +77,18 @@
     svg.append("title").attr("id", "flow-title").text("Flow from flagship programmes to the SDG " + data.level + "s");
 
     svg.append("g").attr("fill", "none").selectAll("path").data(graph.links).join("path")
-      .attr("class", function (l) { return "flow-link " + (l.stated ? "stated" : "derived"); })
+      .attr("class", function (l) { return "flow-link strength-" + l.strength; })
       .attr("d", d3.sankeyLinkHorizontal())
       .attr("stroke", function (l) { return colour[l.source.ref.iri] || colour[l.target.ref.iri]; })
       .attr("stroke-opacity", function (l) { return l.stated ? 0.35 : 0.22; })
-      .attr("stroke-dasharray", function (l) { return l.stated ? null : "6 4"; })
+      // The strength of each link, as the answers say it: stated solid, a stated range dotted, a chain dashed.
+      .attr("stroke-dasharray", function (l) { return { stated: null, range: "2 3", chain: "6 4" }[l.strength]; })
       .attr("stroke-width", function (l) { return Math.max(2, l.width); })
       .append("title").text(function (l) {
         var why = l.stated
           ? "stated: " + l.evidence.map(function (e) { return (e.document.id || "") + " line " + e.line; }).join(", ")
-          : "derived: " + l.rules.map(function (r) { return r.label; }).join(", ");
+          : (l.strength === "range" ? "stated as a range, expanded by rule: " : "related through a chain: ") +
+            l.rules.map(function (r) { return r.label; }).join(", ");
         return (l.source.ref.label || l.source.ref.id) + " → " + (l.target.ref.id || l.target.ref.label) + " (" + why + ")";
       });
 
