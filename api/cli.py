@@ -115,14 +115,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise UsageError(
             "the query is empty; write a SELECT, ASK, CONSTRUCT or DESCRIBE query (- reads standard input)"
         )
-    prologue = _missing_prefixes(text)
-    limits = Limits(settings.max_query_length + len(prologue), settings.max_query_depth)
-    try:
-        read = read_query(prologue + text, limits)
-    except QueryRefused as error:  # its positions count from the start of the query as written
-        shifted = re.sub(r"(?<=\bline )\d+", lambda m: str(int(m.group(0)) - prologue.count("\n")), error.message)
-        shifted = re.sub(r"(?<=\bcharacter )\d+", lambda m: str(int(m.group(0)) - len(prologue)), shifted)
-        raise QueryRefused(error.reason, shifted) from error
+    # The project's prefixes may be used without declaring them (the editor declares the same ones).
+    read = read_query(text, Limits(settings.max_query_length, settings.max_query_depth), None, PREFIXES)
     graph_form = read.form is not None and read.form.returns_graph
     if args.format in SOLUTION_FORMATS and graph_form:
         raise UsageError(
@@ -143,27 +137,20 @@ def cmd_query(args: argparse.Namespace) -> int:
         media = {**SOLUTION_FORMATS, **GRAPH_FORMATS}.get(args.format, TURTLE)
         sys.stdout.buffer.write(store.query(read, dataset, media).body)
     except QuerySyntaxError as error:
-        raise QuerySyntaxError(_syntax_message(str(error), text, prologue)) from error
+        raise QuerySyntaxError(_syntax_message(str(error), text)) from error
     return 0
-
-
-def _missing_prefixes(text: str) -> str:
-    """PREFIX lines for the project's prefixes the query does not declare itself, all on one line."""
-    declared = {match.group(1) or "" for match in re.finditer(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:", text)}
-    missing = [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items() if name not in declared]
-    return " ".join(missing) + "\n" if missing else ""
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.-]*)?:[\w.-]*$")
 
 
-def _syntax_message(message: str, text: str, prologue: str) -> str:
+def _syntax_message(message: str, text: str) -> str:
     """The parser's error as one line: where in the query as written, what it expected, and the text there."""
     found = _POSITION.match(message.strip())
     if found is None:
         return _one_line(message)
-    line = int(found.group(1)) - prologue.count("\n")
+    line = int(found.group(1))
     column = int(found.group(2))
     expected = found.group(3)
     lines = text.splitlines() or [""]

@@ -72,8 +72,38 @@ class Settings(BaseSettings):
         description="Move `ilokg serve` into an empty network namespace once it listens (off: to debug only).",
     )
     query_memory_mb: int = Field(
-        2048, ge=1024, description="Address space of one query worker, in MiB; a query needing more fails alone."
+        2048,
+        ge=1024,
+        description="Address space one query may add to its worker (beyond the store it maps), in MiB; "
+        "a query needing more fails alone.",
     )
+    query_store: Literal["memory", "disk"] = Field(
+        "memory",
+        description="Where the query workers read: memory (forked from one process that holds the build in "
+        "memory, shared copy-on-write) or disk (each opens the build's on-disk store; for graphs too large "
+        "for memory).",
+    )
+    short_query_workers: int = Field(
+        2, ge=0, description="Workers kept for short queries, so that light queries are served while heavy ones run."
+    )
+    short_query_s: float = Field(
+        0.5,
+        gt=0,
+        description="A query that used this much CPU time on a short-query worker is stopped there and run "
+        "again on a general worker (with what is left of its deadline), and its text goes there directly next "
+        "time, in seconds.",
+    )
+    workers_private_mb: int = Field(
+        512,
+        gt=0,
+        description="Private memory of the query workers together (pages of the shared store they wrote to, and "
+        "their own), in MiB; past it, the worker holding the most is retired and a fresh one forked.",
+    )
+    worker_max_queries: int = Field(10_000, gt=0, description="A worker is retired after this many queries.")
+    result_cache_entries: int = Field(
+        1024, ge=0, description="SPARQL results kept per build (0 turns the result cache off)."
+    )
+    result_cache_mb: int = Field(64, ge=0, description="Largest total size of the kept SPARQL results, in MiB.")
     max_path_length: int = Field(6, gt=0, description="Longest path /paths searches, in hops.")
     max_paths: int = Field(50, gt=0, description="Most simple paths /paths returns.")
     answer_cache_entries: int = Field(

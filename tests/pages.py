@@ -63,6 +63,9 @@ ALL_PAGES = {
     "answer-countries-es": "/questions/countries-of-flagship?flagship=IPEC%2B&indicator=8.7.1&lang=es",
     "home-fr": "/?lang=fr",
     "region": "/id/region/africa",
+    "part": "/id/part/pir-2020-21/table-1",
+    "programme": "/id/programme/ipec",
+    "pb-indicator-names": "/id/indicator/2020-21/2.1.1",
     "not-found": "/documents/no-such-document",
     "unknown-page": "/no/such/page",
 }

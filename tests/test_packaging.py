@@ -69,6 +69,9 @@ class Installed:
             if not key.startswith(("ILOKG_", "PYTHON", "VIRTUAL_ENV", "XDG_"))
         }
         self.env["HOME"] = str(self.home)
+        # The suite's three SDG data series (tests/conftest.py), not the whole import: the installed package
+        # builds and serves the same way, in a third of the time.
+        self.env["ILOKG_SDG_SERIES"] = os.environ["ILOKG_SDG_SERIES"]
 
     def install(self) -> None:
         source = self.root / "source"
@@ -128,10 +131,13 @@ def test_a_fresh_install_answers_the_8_7_question(installed: Installed, statemen
     done = installed.ilokg("ask", "flagships-for-target", "8.7", "--format", "json")
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
-    ipec = next(item for item in answer["stated"] if item["flagship"]["id"] == "flagship:ipec-plus")
-    assert {(evidence["document"]["id"], evidence["line"], evidence["quote"]) for evidence in ipec["evidence"]} >= {
-        ("document:gb325-pol7", statement_line, QUOTE)
+    ipec = next(row for row in answer["rows"] if row["flagship"]["id"] == "flagship:ipec-plus")
+    assert ipec["strength"] == "stated"
+    quoted = {
+        (step["evidence"]["document"]["id"], step["evidence"]["line"], step["evidence"]["quote"])
+        for step in ipec["evidence"]
     }
+    assert ("document:gb325-pol7", statement_line, QUOTE) in quoted
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.documents import between, find
+from tests.documents import between, find, line_of
 from tests.pages import ALL_PAGES, NOT_FOUND_PAGES, FirstVisitClient, printed_symbols
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -291,3 +291,29 @@ def test_sdg_links_are_grouped_by_the_strength_the_questions_give(client: httpx.
     }
     assert strengths[("jobs-for-peace-resilience", "8.7")] == "range"
     assert "chain" in strengths.values() and "stated" in strengths.values()
+
+
+def test_parts_programmes_and_indicator_units_have_views_of_their_own(client: httpx.Client) -> None:
+    """Curation's new kinds read as what they are, from the documents' text, not as a list of every link."""
+    heading = line_of("pir-2020-21", r"Table 1\. Key trends in decent work indicators")
+    part = client.get("/id/part/pir-2020-21/table-1").text
+    assert 'id="links-in"' not in part and "<h1>Table 1. Key trends in decent work indicators" in part
+    assert f'href="/documents/pir-2020-21#L{heading}">line {heading}</a>' in part
+    rows = between("pir-2020-21", r"Table 1\. Key trends", r"\n\s*Figure|\n\s*Table 2\.")
+    reported = set(re.findall(r"SDG indicator (\d+\.\d+\.\d+)", rows))
+    assert reported and all(
+        f'href="/resources/sdg%3A{code}"' in part or f"Indicator {code}" in part for code in reported
+    )
+    # IPEC: named in GB.325/POL/7 para. 9, revised as IPEC+ (para. 4)
+    assert find("gb325-pol7", r"Elimination of Child Labour \(IPEC\)")
+    programme = client.get("/id/programme/ipec").text
+    assert 'id="links-in"' not in programme and '<h2 id="revised">Revised as</h2>' in programme
+    assert '<th scope="row">IPEC</th><td>acronym</td>' in programme
+    # indicator 2.1.1 counts ratifications; its text names C182 ("the universal ratification of the Worst Forms ...")
+    indicator = client.get("/id/indicator/2020-21/2.1.1").text
+    assert re.search(r"<dt>Unit</dt><dd>count of ratifications", indicator)
+    names = indicator.split('<h2 id="names">', 1)[1]
+    assert 'href="/id/instrument/C182"' in names
+    assert (
+        f'href="/documents/pir-2020-21#L{line_of("pir-2020-21", r"the universal ratification of the Worst")}"' in names
+    )

@@ -82,6 +82,27 @@ def test_a_code_finds_that_code_first_and_never_a_longer_one(overview: Overview)
     assert "sdg:17.1" not in ids_of(hits) and "sdg:11.7.1" not in ids_of(hits)
 
 
+def test_a_kind_and_a_code_find_those_things_before_a_part_whose_title_mentions_them(overview: Overview) -> None:
+    pir = (DOCUMENTS / "programme-implementation-2020-21.txt").read_text(encoding="utf-8")
+    caption = re.search(r"Figure 23\. Results achieved under Outcome 7 \(outputs 7\.1, 7\.2 and 7\.3\)", pir)
+    assert caption is not None  # a document part whose title names output 7.1 among others
+    for typed in ("output 7.1", "Output 7.1", "outputs 7.1"):
+        hits = overview.search(typed)
+        outputs = [hit for hit in hits if re.fullmatch(r"output:\d{4}-\d\d/7\.1", hit.ref.id or "")]
+        assert len(outputs) >= 2 and hits[: len(outputs)] == outputs and all(hit.exact for hit in outputs), typed
+        assert "part:pir-2020-21/figure-23" in ids_of(hits[len(outputs) :]), typed
+    assert ids_of(overview.search("outcome 7"))[:3] == ["outcome:2016-17/7", "outcome:2020-21/7", "outcome:2022-23/7"]
+    indicator = overview.search("indicator 2.1.1")
+    assert indicator[0].ref.id == "indicator:2020-21/2.1.1" and indicator[0].exact
+    assert overview.search("SDG target 8.7")[0].ref.id == "sdg:8.7"
+
+
+def test_words_are_found_at_the_start_of_words_and_in_english(overview: Overview) -> None:
+    # "table" is not a word of "preventable" (SDG target 3.2), nor of the French "équitable" of 5.6.2
+    assert not {"sdg:3.2", "sdg:5.6.2"} & set(ids_of(overview.search("table 1")))
+    assert "flagship:ipec-plus" in ids_of(overview.search("child lab"))
+
+
 def test_an_acronym_ranks_its_programme_first_and_figures_read_as_words(overview: Overview) -> None:
     hits = overview.search("SPF")
     assert hits[0].ref.id == "flagship:social-protection-floors"

@@ -31,7 +31,7 @@ from api.i18n import (
 from api.links import local_href
 from api.negotiation import add_vary, wants_html
 from api.problems import Problem
-from api.routes.dependencies import LoadedGraph
+from api.routes.dependencies import PAGE_ROUTES, LoadedGraph
 from graph.read.citations import Cited, DocumentRecord
 from graph.read.languages import ENGLISH, localized
 from graph.read.questions import EvidenceItem, Ref
@@ -64,6 +64,10 @@ _CODE_PREFIXES = sorted({*CODE_WORDS.values(), *SDG_WORDS, "Biennium"}, key=len,
 class BrowserRoute(APIRoute):
     """A route that answers only a browser (a GET or HEAD whose Accept asks for HTML): the same address keeps
     its JSON, RDF or SPARQL answer for programs, and a person gets a page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        PAGE_ROUTES.append(self)  # the JSON answer at an address a page shares says it varies by Accept
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):

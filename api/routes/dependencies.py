@@ -18,6 +18,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import BaseRoute, Match
 
 from api.i18n import data_language
 from api.problems import Problem
@@ -191,16 +192,30 @@ async def cached_answer(request: Request, graph: LoadedGraph, shape: Any, produc
     etag = answer_etag(graph.build_id, key)
     language = data_language(request)
     headers = {"ETag": etag, "Cache-Control": "no-cache", "Content-Language": language}
+    if has_page(request):  # a browser at this address gets a page: caches must keep the two apart
+        headers["Vary"] = "Accept"
     if if_none_match(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     body = graph.answers.get(key)
     if body is None:  # computed in a thread: the questions block on the store
-        body = await run_in_threadpool(_serialize, shape, produce, graph, language)
+        body = await run_in_threadpool(serialize_answer, shape, produce, graph, language)
         graph.answers.put(key, body)
     return Response(body, media_type="application/json", headers=headers)
 
 
-def _serialize(shape: Any, produce: Callable[[], Any], graph: LoadedGraph, language: str) -> bytes:
+# The routes that give a browser a page at an address whose JSON answer programs get (api/pages/render.py
+# BrowserRoute registers each as it is made).
+PAGE_ROUTES: list[BaseRoute] = []
+
+
+def has_page(request: Request) -> bool:
+    """Whether a browser asking for HTML at this request's address gets a page instead."""
+    headers = [(k, v) for k, v in request.scope.get("headers", []) if k != b"accept"]
+    as_browser = {**request.scope, "method": "GET", "headers": [*headers, (b"accept", b"text/html")]}
+    return any(route.matches(as_browser)[0] == Match.FULL for route in PAGE_ROUTES)
+
+
+def serialize_answer(shape: Any, produce: Callable[[], Any], graph: LoadedGraph, language: str) -> bytes:
     adapter = _adapter(shape)
     validated = adapter.validate_python(produce(), from_attributes=True)
     names = graph.names(language)

@@ -225,7 +225,16 @@ class BienniumModel(Model):
 
 
 class HealthModel(Model):
-    status: Literal["ready"]
+    status: Literal["ready", "degraded"] = Field(
+        description="ready: everything answers as it should; degraded: the graph is served, but `reason` says "
+        "what is being repaired or cannot start."
+    )
+    reason: str | None = Field(None, description="Why the service is degraded (absent when ready).")
+    query_workers: Literal["memory", "disk", "starting", "off"] = Field(
+        description="What users' SPARQL queries read now: memory (workers forked from the in-memory store), "
+        "disk (the on-disk store, while the in-memory one loads, or by ILOKG_QUERY_STORE=disk), starting "
+        "(no worker yet: queries wait for one), off (no sandbox: a SPARQL server, or ILOKG_SANDBOX_QUERIES=false)."
+    )
     triples: int = Field(description="Distinct triples: the default graph, the RDF merge of every graph.")
     quads: int = Field(description="Triples in named graphs (a triple stated by two documents counts twice).")
     build_id: str

@@ -11,11 +11,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, NotAcceptable, body_content, negotiate
 from api.problems import Problem, problem_doc
-from api.routes.dependencies import LoadedGraph, get_graph, get_settings
+from api.routes.dependencies import NOT_MODIFIED, LoadedGraph, get_graph, get_settings, if_none_match
 from graph.settings import Settings
 from graph.store.base import QueryResult
 from graph.store.description import service_description
 from graph.store.reader import DatasetScope, Limits, QueryForm, dataset_of, read_query
+from graph.store.results import ResultCache, result_etag, result_key
 from graph.terms import is_iri
 
 router = APIRouter(tags=["SPARQL"])
@@ -28,6 +29,7 @@ TEXT_TYPES = ("text/", "application/sparql-results+", "application/n-triples", "
 _RESULT_CONTENT = body_content(offer.media_type for offer in (*SOLUTION_OFFERS, *GRAPH_OFFERS))
 _RESPONSES = {
     **problem_doc(400, 403, 406, 413, 415),
+    **NOT_MODIFIED,
     200: {"description": "The query result (or, with no query, the service description)", "content": _RESULT_CONTENT},
 }
 READ_ONLY = (
@@ -68,25 +70,61 @@ def _endpoint(request: Request) -> str:
     return str(request.url.replace(query="", fragment=""))
 
 
-def _run(
-    graph: LoadedGraph, settings: Settings, text: str, accept: str | None, scope: DatasetScope | None, endpoint: str
+def _results(request: Request, graph: LoadedGraph, settings: Settings) -> ResultCache:
+    """The result cache of the build being served (a reload starts an empty one; the old one goes with its build)."""
+    cache: ResultCache | None = getattr(request.app.state, "results", None)
+    if cache is None or cache.build_id != graph.build_id:
+        cache = ResultCache(graph.build_id, settings.result_cache_entries, settings.result_cache_mb * 2**20)
+        request.app.state.results = cache
+    return cache
+
+
+def _fresh(request: Request) -> bool:
+    """Whether the client asks for the answer to be computed again (Cache-Control: no-cache, RFC 9111)."""
+    directives = request.headers.get("cache-control", "") + "," + request.headers.get("pragma", "")
+    return any(part.strip().lower() in ("no-cache", "no-store") for part in directives.split(","))
+
+
+async def _run(
+    request: Request,
+    graph: LoadedGraph,
+    settings: Settings,
+    text: str,
+    scope: DatasetScope | None,
 ) -> Response:
     # The one reading of the text: the form, the query's own dataset, or the refusal (QueryRefused -> 4xx).
-    read = read_query(text, Limits(settings.max_query_length, settings.max_query_depth), endpoint)
+    # Remembered per text, so a repeated query is read, negotiated and found in the cache without a thread hop.
+    read = read_query(text, Limits(settings.max_query_length, settings.max_query_depth), _endpoint(request))
     offers = GRAPH_OFFERS if read.form is not None and read.form.returns_graph else SOLUTION_OFFERS
     try:
-        media_type = negotiate(accept, offers)
+        media_type = negotiate(request.headers.get("accept"), offers)
     except NotAcceptable as error:
         raise Problem(406, "not-acceptable", str(error), available=error.available) from error
     dataset = dataset_of(read, scope, graph.store.graph_names())
-    return _response(graph.store.query(read, dataset, media_type, settings.max_result_rows))
+    key = result_key(read, dataset, media_type, settings.max_result_rows)
+    if key is None or settings.result_cache_entries == 0:
+        return _response(
+            await run_in_threadpool(graph.store.query, read, dataset, media_type, settings.max_result_rows)
+        )
+    etag = result_etag(graph.build_id, key)
+    if if_none_match(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"})
+    cache = _results(request, graph, settings)
+    result: QueryResult | None = None if _fresh(request) else cache.get(key)
+    if result is None:
+        result = await run_in_threadpool(graph.store.query, read, dataset, media_type, settings.max_result_rows)
+        cache.put(key, result)
+    return _response(result, etag)
 
 
-def _response(result: QueryResult) -> Response:
+def _response(result: QueryResult, etag: str | None = None) -> Response:
     media = result.media_type
     if media.startswith(TEXT_TYPES):
         media += "; charset=utf-8"
     headers = {"Vary": "Accept"}
+    if etag is not None:  # a build never changes: the same query gives the same bytes until a reload
+        headers["ETag"] = etag
+        headers["Cache-Control"] = "no-cache"
     if result.truncated:
         headers["Result-Truncated"] = f"only the first {result.rows} results are sent"
     return Response(content=result.body, media_type=media, headers=headers)
@@ -127,9 +165,7 @@ async def sparql_get(
     text = _one(params.getlist("query"), "query")
     if text is None:
         return await run_in_threadpool(_description, request, graph)
-    scope = _scope(default_graph_uri, named_graph_uri)
-    accept = request.headers.get("accept")
-    return await run_in_threadpool(_run, graph, settings, text, accept, scope, _endpoint(request))
+    return await _run(request, graph, settings, text, _scope(default_graph_uri, named_graph_uri))
 
 
 @router.post(
@@ -190,6 +226,4 @@ async def sparql_post(
         named = url_params.getlist("named-graph-uri")
     if not text or not text.strip():
         raise Problem(400, "missing-query", "the request has no query; send it as query= or as the body")
-    scope = _scope(defaults, named)
-    accept = request.headers.get("accept")
-    return await run_in_threadpool(_run, graph, settings, text, accept, scope, _endpoint(request))
+    return await _run(request, graph, settings, text, _scope(defaults, named))

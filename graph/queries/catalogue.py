@@ -246,3 +246,8 @@ def names_of(classes: Iterable[Iri], properties: Iterable[Iri]) -> str:
         + f"""SELECT ?s ?name WHERE {{ {values("class", classes)} ?s a ?class .
   {values("p", properties)} ?s ?p ?name }}"""
     )
+
+
+def notations(class_iri: Iri) -> str:
+    """The codes of every member of a class (the SDG goals, targets or indicators)."""
+    return PROLOGUE + f"SELECT DISTINCT ?code WHERE {{ ?s a {class_iri} ; skos:notation ?code }}"

@@ -33,6 +33,13 @@ def indicator_values(indicators: Iterable[Iri]) -> str:
     )
 
 
+def units(indicators: Iterable[Iri]) -> str:
+    """The unit the graph gives each indicator (count, cases, percentage)."""
+    return (
+        PROLOGUE + f"SELECT ?indicator ?unit WHERE {{ {values('indicator', indicators)} ?indicator ilokg:unit ?unit }}"
+    )
+
+
 def biennium_members(biennium: Iri) -> str:
     """Everything of one biennium with its most specific class, name and code."""
     return (

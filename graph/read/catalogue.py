@@ -223,6 +223,7 @@ class Catalogue:
         self.ids = questions.ids
         self.links = LinkReader(questions)
         self._flagship_names: tuple[str, dict[str, str]] | None = None
+        self._spans: tuple[str, dict[str, str]] | None = None
         self.registry: dict[str, Question] = {q.name: q for q in registry}
 
     def __iter__(self) -> Iterator[Question]:
@@ -291,18 +292,31 @@ class Catalogue:
     def _read_sdg(self, text: str, kind: str) -> Thing:
         class_iri, pattern, word, example = SDG_KINDS[kind]
         code = re.sub(r"^(sdg:?|sdg\s+|goal\s+|target\s+|indicator\s+)+", "", fold(text)).strip()
+        # A code of the right shape (99.9) is well written: the framework simply does not hold it.
+        absent = UnknownResource(f"there is no SDG {word} {code}; the SDG framework has {self._span(kind)}")
         if not pattern.fullmatch(code):
-            # A code of the right shape (99.9) is well written: the framework simply does not hold it.
             if re.fullmatch(r"\d+" + r"\.(?:\d+|[a-z])" * (word != "goal") + r"\.\d+" * (word == "indicator"), code):
-                raise UnknownResource(f"there is no SDG {word} {code} in the SDG framework")
+                raise absent
             raise UnknownResource(f"{text!r} is not an SDG {word} code; write it like {example}")
         try:
             iri = str(self.ids.resolve("sdg:" + code).iri)
         except IdError as error:
-            raise UnknownResource(str(error)) from error
+            raise absent from error
         if not self._exists(iri, str(class_iri)):
-            raise UnknownResource(f"there is no SDG {word} {code} in the SDG framework")
+            raise absent
         return self._thing(iri, code)
+
+    def _span(self, kind: str) -> str:
+        """The first and last code of the framework's goals, targets or indicators, in words (targets 1.1 to 17.19),
+        read from the graph once per build."""
+        if self._spans is None or self._spans[0] != self.store.build_id:
+            spans: dict[str, str] = {}
+            for name, (class_iri, _, word, _) in SDG_KINDS.items():
+                rows = self.store.select(queries.notations(terms.iri(str(class_iri))))
+                codes = sorted((row["code"]["value"] for row in rows), key=natural_key)
+                spans[name] = f"{word}s {codes[0]} to {codes[-1]}" if codes else f"no {word}s"
+            self._spans = (self.store.build_id, spans)
+        return self._spans[1][kind]
 
     def _read_sdg_goal(self, text: str, param: Param) -> Thing:
         return self._read_sdg(text, "sdg-goal")

@@ -357,9 +357,9 @@ def _as_printed(text: str | None, amount: float | None) -> str | None:
     return text
 
 
-def _unit(graph_unit: str | None, name: str | None, texts: Iterable[str]) -> tuple[str | None, str]:
+def indicator_unit(graph_unit: str | None, name: str | None, texts: Iterable[str]) -> tuple[str | None, str]:
     """The unit of an indicator's values and where it comes from: the graph, the value as printed, or the thing
-    the indicator's name counts."""
+    the indicator's name counts (the question indicator-results and the indicator's page say the same)."""
     counted = _COUNTED.match(" ".join((name or "").split()))
     if graph_unit:
         # The graph records the kind (count, percentage, cases); the name says what a count counts.
@@ -431,7 +431,7 @@ def _indicator_results(catalogue: Catalogue, things: Mapping[str, Thing]) -> Res
             assessment = "met" if result >= target else "missed"
         else:
             assessment = "not judged"
-        unit, unit_from = _unit(cell["unit"], name, [texts.get("target:", ""), texts.get("result:", "")])
+        unit, unit_from = indicator_unit(cell["unit"], name, [texts.get("target:", ""), texts.get("result:", "")])
         complete = result is not None and regions_sum is not None and len(numbers) == len(REGION_COLUMNS)
         if complete and abs((result or 0) - (regions_sum or 0)) > 1e-9:
             mismatches.append(f"{cell['code']}: total {result:g}, regions {regions_sum:g}")

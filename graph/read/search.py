@@ -8,10 +8,11 @@ instrument is found by any of its usual phrasings: `C182`, `C.182`, `Convention 
 How hits rank, best first (then by kind: flagships, standards, P&B results, SDGs, partners, countries, figures;
 then in the natural order of their codes):
 
-0. an exact id, code, acronym or name, or the instrument a phrasing names;
+0. an exact id, code, acronym or name, the instrument a phrasing names, or the things a kind and a code name
+   (`output 7.1`: the outputs 7.1 of every biennium, before anything whose name only mentions them);
 1. a name that starts with the text, or a code one level under the code asked (`7.1` -> `7.1.2`);
 2. a name holding the text as a phrase;
-3. a name holding every word of the text;
+3. a name holding every word of the text, each at the start of one of its words;
 4. a thing linked (principal standard, outcome, output, indicator, SDG indicator, standard promoted) to one of
    the best five hits above, named as such;
 5. a figure whose measure holds every word of the text, titled in words.
@@ -49,6 +50,17 @@ _CODE = re.compile(r"(?:\d{1,2}[a-z]?|[a-c])(?:\.(?:\d{1,2}|[a-z]))*")
 _INSTRUMENT = re.compile(r"(?:(convention|protocol|recommendation|[cpr])\s*\.?\s*)?(no\s*\.?\s*)?(\d{1,3})")
 _INSTRUMENT_IN_TITLE = re.compile(r"\(no\s*\.?\s*(\d{1,3})\)")
 _INSTRUMENT_LETTERS = {"convention": "C", "protocol": "P", "recommendation": "R", "c": "C", "p": "P", "r": "R"}
+# A kind written before a code (`output 7.1`, `SDG target 8.7`), and the id prefixes of the things of that kind.
+_KIND_WORDS = {
+    "output": ("output",),
+    "outcome": ("outcome",),
+    "indicator": ("indicator", "sdg"),
+    "target": ("sdg",),
+    "goal": ("sdg",),
+    "sdg": ("sdg",),
+    "objective": ("strategic-objective", "operational-objective"),
+}
+_KIND_CODE = re.compile(rf"(?:sdg )?({'|'.join(_KIND_WORDS)})s? ?({_CODE.pattern})")
 # Links along which a search reaches what is related to its best hits.
 RELATED_LINKS = (
     ILOKG.principalStandard,
@@ -96,6 +108,7 @@ class _Entry:
     kind_rank: int
     kind: str | None
     code: str | None = None
+    prefix: str = ""  # of its short id (output, sdg, ...)
     # (text, what it is: name, acronym, code or id, the text folded, the text compacted)
     names: list[tuple[str, str, str, str]] = field(default_factory=list)
     label: str | None = None
@@ -123,6 +136,11 @@ def _code_of(short_id: str | None) -> str | None:
 
 def _bounded(phrase: str, text: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(phrase)}(?![\w]|\.\w)", text) is not None
+
+
+def _word_start(word: str, text: str) -> bool:
+    """Whether a word of `text` starts with `word` (`work` in `workers`; never `table` in `preventable`)."""
+    return re.search(rf"(?<![\w.]){re.escape(word)}", text) is not None
 
 
 class Search:
@@ -159,12 +177,14 @@ class Search:
                 if entry is None:
                     continue
                 text, prop = row["name"]["value"], row["p"]["value"]
+                if row["lang"]["value"] not in ("", "en"):
+                    continue  # the French and Spanish names of SDG items and countries: the pages are in English
                 entry.names.append((text, what[prop], fold(text), compact(text)))
-                # A French or Spanish name is found by a search, but the name shown is the English one.
-                if prop == str(SKOS.prefLabel) and row["lang"]["value"] in ("", "en"):
+                if prop == str(SKOS.prefLabel):
                     entry.label = entry.label or text
                 if prop == str(ILOKG.shortId):
                     entry.code = _code_of(text)
+                    entry.prefix = text.partition(":")[0]
             figures = self._figures()
             links = self._links(entries)
             self._index = _Index(self.store.build_id, entries, figures, links)
@@ -256,6 +276,7 @@ class Search:
         for iri in self._exact_ids(text, index):
             score(iri, EXACT, "")
         is_code = _CODE.fullmatch(wanted) is not None
+        kind_code = _KIND_CODE.fullmatch(wanted)
         squeezed = compact(text)
         words = wanted.split()
         for entry in index.entries.values():
@@ -263,6 +284,11 @@ class Search:
                 if entry.code == wanted:
                     score(entry.iri, EXACT, "")
                 elif entry.code.startswith(wanted + "."):
+                    score(entry.iri, PREFIX, "")
+            if entry.code is not None and kind_code and entry.prefix in _KIND_WORDS[kind_code.group(1)]:
+                if entry.code == kind_code.group(2):
+                    score(entry.iri, EXACT, "")
+                elif entry.code.startswith(kind_code.group(2) + "."):
                     score(entry.iri, PREFIX, "")
             for name, what, folded, squeezed_name in entry.names:
                 if what == "id":
@@ -278,7 +304,7 @@ class Search:
                     score(entry.iri, PREFIX, why)
                 elif _bounded(wanted, folded):
                     score(entry.iri, PHRASE, why)
-                elif all(word in folded for word in words):
+                elif all(_word_start(word, folded) for word in words):
                     score(entry.iri, WORDS, why)
         best = sorted(scored, key=lambda iri: self._order(index, iri, scored[iri][0]))[:RELATED_FROM]
         if not is_code:

@@ -7,7 +7,6 @@ Plain data built from a resource's description (every link with its evidence or 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -18,13 +17,13 @@ from graph.queries import views as queries
 from graph.read.catalogue import Row
 from graph.read.citations import Citations
 from graph.read.countries import Countries, DataSeries, DataSource, SeriesHistory
-from graph.read.named import GROUP_SECTION, named_questions
+from graph.read.named import GROUP_SECTION, indicator_unit, named_questions
 from graph.read.questions import EvidenceItem, Ref
 from graph.read.resources import IN, OUT, Catalogue, Figure, Link, LinkGroup, ResourceDescription, Resources
 from graph.read.strength import STRENGTH_NOTES, STRENGTH_TITLES, STRENGTHS, Step, strength_of
 from graph.read.wording import biennium_of, code_name, natural_key
 from graph.store.formats import binding_value
-from ontology.namespaces import ILOKG, RDF, RDFS, SDGO, SKOS
+from ontology.namespaces import DCTERMS, ILOKG, RDF, RDFS, SDGO, SKOS
 
 # Which view shows a thing of each class (the most specific class decides; others get the general page).
 VIEW_OF_CLASS: dict[str, str] = {
@@ -45,6 +44,9 @@ VIEW_OF_CLASS: dict[str, str] = {
     str(ILOKG.Indicator): "indicator",
     str(ILOKG.Country): "country",
     str(ILOKG.Organization): "agent",
+    str(ILOKG.M49Region): "country",
+    str(ILOKG.DocumentPart): "part",
+    str(ILOKG.Programme): "programme",
 }
 NAME_KINDS = {str(SKOS.prefLabel): "name", str(SKOS.altLabel): "other name", str(ILOKG.acronym): "acronym"}
 SERVES = (ILOKG.servesGoal, ILOKG.servesTarget, ILOKG.servesIndicator)
@@ -58,8 +60,6 @@ SHOWN_ELSEWHERE = {
     (str(ILOKG.inBiennium), OUT),
     *((p, OUT) for p in NAME_KINDS),
 }
-# An indicator that counts (`Number of Member States that …`), and what it counts.
-_COUNTED = re.compile(r"^Number of (.+?)(?: (?:that|which|with|where|whose|having|to|for|able|of|on|in|from)\b|$)")
 
 
 # ------------------------------------------------------------------ shared pieces
@@ -392,6 +392,9 @@ class IndicatorView:
     biennium: str | None
     measures: list[Link]
     table: IndicatorTable
+    unit: list[Link]  # the kind of unit the graph gives it (count, cases, percentage), with its quote
+    standards: list[Link]  # what its text names, which the output it measures names too (rule upFromIndicator)
+    reports_on: list[Link]
     others: list[LinkGroup]
 
 
@@ -510,6 +513,35 @@ class Count:
 
 
 @dataclass
+class PartView:
+    """A part of a document (a table, a figure, a box, a part): the document and line it opens on, its label as
+    printed, what it is about, and the SDGs it names."""
+
+    description: ResourceDescription
+    document: Ref | None
+    heading: EvidenceItem | None  # where the document prints its heading
+    notation: str | None
+    about: list[tuple[str, list[Link]]]  # by kind of thing
+    reports_on: list[Link]
+    sdg: list[LinkSet]
+    others: list[LinkGroup]
+
+
+@dataclass
+class ProgrammeView:
+    """An ILO programme that is not a flagship: its names and description by document, the P&B indicators whose
+    strategy names it, the programme it was revised as, the parts of documents about it."""
+
+    description: ResourceDescription
+    names: list[NameUse]
+    descriptions: list[Link]
+    in_strategy_of: list[BienniumLinks]
+    revised_as: list[Link]
+    about_it: list[Link]
+    others: list[LinkGroup]
+
+
+@dataclass
 class ListItem:
     """A line of a list page: a thing, and how many things link to it."""
 
@@ -541,6 +573,28 @@ OUTLINE_KINDS = {
     str(ILOKG.Output): "output",
     str(ILOKG.Indicator): "indicator",
 }
+# What a part of a document is about, by the kind of the thing (its id's prefix), in this order.
+ABOUT_KINDS = {
+    "flagship": "Flagship programmes",
+    "portfolio": "The flagships as a group",
+    "programme": "Other ILO programmes",
+    "instrument": "International labour standards",
+    "outcome": "P&B outcomes",
+    "output": "P&B outputs",
+    "indicator": "P&B indicators",
+    "strategic-objective": "Strategic objectives",
+    "operational-objective": "Operational objectives",
+    "sdg": "SDG goals, targets and indicators",
+    "organization": "Organizations",
+    "country": "Countries",
+    "region": "ILO regions",
+}
+
+
+def _kind_order(item: tuple[str, list[Link]]) -> int:
+    return list(ABOUT_KINDS).index(item[0]) if item[0] in ABOUT_KINDS else len(ABOUT_KINDS)
+
+
 # child --predicate--> parent: how the outline hangs together.
 OUTLINE_UP = {str(ILOKG.outputOf), str(ILOKG.objectiveOf), str(ILOKG.servesObjective)}
 LISTS = {
@@ -717,11 +771,18 @@ class Views:
                     evidence=evidence,
                 ),
             )
-        return {ref.iri: self._table(ref, list(values.get(ref.iri, {}).values())) for ref in indicators}
+        units = {
+            row["indicator"]["value"]: row["unit"]["value"]
+            for row in self.store.select(queries.units(terms.iri(r.iri) for r in indicators))
+        }
+        return {
+            ref.iri: self._table(ref, list(values.get(ref.iri, {}).values()), units.get(ref.iri)) for ref in indicators
+        }
 
     @staticmethod
-    def _table(indicator: Ref, values: list[IndicatorValue]) -> IndicatorTable:
-        counted = _COUNTED.match(indicator.label or "")
+    def _table(indicator: Ref, values: list[IndicatorValue], graph_unit: str | None) -> IndicatorTable:
+        # Met or missed is judged for counts only, as the question indicator-results judges it.
+        counted = (indicator.label or "").casefold().startswith("number of")
         plain = [v for v in values if v.part is None and v.number is not None]
         others = [v for v in values if v not in plain]
         region_order = {f"region/{slug}": i for i, slug in enumerate(REGIONS)}
@@ -747,7 +808,9 @@ class Views:
             result = total.result.number
             verdict = "met" if result is not None and result >= total.target.number else "missed"
         others.sort(key=lambda v: (v.kind != "target", v.part or "", order(v.region)))
-        return IndicatorTable(counted.group(1) if counted else None, list(regions.values()), others, verdict)
+        texts = [v.text or "" for row in regions.values() if row.region is None for v in (row.target, row.result) if v]
+        unit, _ = indicator_unit(graph_unit, indicator.label, texts)
+        return IndicatorTable(unit, list(regions.values()), others, verdict)
 
     def indicator(self, description: ResourceDescription) -> IndicatorView:
         pick = _Picker(description)
@@ -757,6 +820,9 @@ class Views:
             biennium=biennium_of(description.resource),
             measures=pick.take(ILOKG.measuredBy, IN),
             table=table,
+            unit=pick.take(ILOKG.unit),
+            standards=_natural(pick.take(ILOKG.promotesStandard)),
+            reports_on=_natural(pick.take(ILOKG.reportsOn)),
             others=pick.others(),
         )
 
@@ -846,6 +912,42 @@ class Views:
             description=description,
             kind="partner",
             groups=[(title, links) for title, links in groups if links],
+            others=pick.others(),
+        )
+
+    # ---------------------------------------------------------------- parts of documents and programmes
+
+    def part(self, description: ResourceDescription) -> PartView:
+        pick = _Picker(description)
+        documents = [link.node for link in pick.take(DCTERMS.isPartOf) if link.node]
+        headings = [e for link in description.links(str(SKOS.prefLabel)) for e in link.evidence]
+        notations = [link.value.value for link in description.links(str(SKOS.notation)) if link.value]
+        about: dict[str, list[Link]] = defaultdict(list)
+        for link in _natural(pick.take(ILOKG.about)):
+            ident = (link.node.id or "") if link.node else ""
+            about[ident.partition(":")[0] if ":" in ident else "instrument"].append(link)  # C182 has no prefix
+        return PartView(
+            description=description,
+            document=documents[0] if documents else None,
+            heading=min(headings, key=lambda e: e.line) if headings else None,
+            notation=notations[0] if notations else None,
+            about=[
+                (ABOUT_KINDS.get(kind, "Other things"), links) for kind, links in sorted(about.items(), key=_kind_order)
+            ],
+            reports_on=_natural(pick.take(ILOKG.reportsOn)),
+            sdg=strength_sets(pick.many(SERVES)),
+            others=pick.others(),
+        )
+
+    def programme(self, description: ResourceDescription) -> ProgrammeView:
+        pick = _Picker(description)
+        return ProgrammeView(
+            description=description,
+            names=names_of(description, self._years()),
+            descriptions=pick.take(ILOKG.description),
+            in_strategy_of=by_biennium([("P&B indicators", pick.take(ILOKG.inStrategyOf))]),
+            revised_as=pick.take(ILOKG.revisionOf, IN),
+            about_it=pick.take(ILOKG.about, IN),
             others=pick.others(),
         )
 

@@ -8,6 +8,7 @@ tells who says so.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from graph.store.formats import (
     N_QUADS,
     N_TRIPLES,
     RDF_FORMATS,
+    SPARQL_JSON,
     TRIG,
     TURTLE,
     Binding,
@@ -120,12 +122,15 @@ class OxigraphStore:
         return cls(store, marker.build_id, build, marker.counts, merged=marker.merged)
 
     @classmethod
-    def open_read_only(cls, path: Path) -> OxigraphStore:
-        """Open an on-disk store that another process keeps (for query workers)."""
+    def open_read_only(cls, path: Path, build: BuildResult | None = None) -> OxigraphStore:
+        """Open an on-disk store that another process keeps (`build`, when given, names its exports' files).
+
+        A damaged store (a truncated or missing SST file, a garbage CURRENT) fails here, with the engine's
+        RuntimeError."""
         marker = read_marker(path)
         if marker is None:
             raise StoreUnavailable(f"the store at {path} holds no build")
-        return cls(ox.Store.read_only(str(path)), marker.build_id, None, marker.counts, merged=marker.merged)
+        return cls(ox.Store.read_only(str(path)), marker.build_id, build, marker.counts, merged=marker.merged)
 
     @property
     def build_id(self) -> str:
@@ -150,9 +155,12 @@ class OxigraphStore:
             self._merge_of = frozenset(self.graph_names())
         return self._merge_of
 
-    def _run(self, sparql: str, dataset: QueryDataset, base_iri: str | None) -> Any:
+    def _run(
+        self, sparql: str, dataset: QueryDataset, base_iri: str | None, prefixes: dict[str, str] | None = None
+    ) -> Any:
         try:
-            return self._store.query(sparql, base_iri=base_iri, **_dataset_options(dataset, self._merge()))
+            options = _dataset_options(dataset, self._merge())
+            return self._store.query(sparql, base_iri=base_iri, prefixes=prefixes, **options)
         except SyntaxError as error:
             raise QuerySyntaxError(str(error)) from error
 
@@ -160,20 +168,21 @@ class OxigraphStore:
         self, read: ReadQuery, dataset: QueryDataset, media_type: str, max_rows: int | None = None
     ) -> QueryResult:
         """Run a user's query on `dataset` and serialize its result (the first `max_rows` rows or triples)."""
-        result = self._run(read.text, dataset, read.base_iri)
+        result = self._run(read.text, dataset, read.base_iri, dict(read.default_prefixes) or None)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(QueryForm.ASK, media_type, serialize_boolean(bool(result), media_type), rows=1)
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            rows: list[Binding] = []
-            truncated = False
-            for solution in result:
-                if max_rows is not None and len(rows) >= max_rows:
-                    truncated = True
-                    break
-                rows.append({v: term_json(solution[v]) for v in variables if solution[v] is not None})
-            body = serialize_solutions(variables, rows, media_type)
-            return QueryResult(QueryForm.SELECT, media_type, body, rows=len(rows), truncated=truncated)
+            solutions = itertools.islice(result, max_rows + 1) if max_rows is not None else iter(result)
+            if media_type == SPARQL_JSON:
+                body, count = _solutions_json(variables, solutions, max_rows)
+            else:
+                rows = _rows(variables, solutions)
+                count = len(rows)
+                body = serialize_solutions(variables, rows[:max_rows] if max_rows is not None else rows, media_type)
+            truncated = max_rows is not None and count > max_rows
+            rows_sent = min(count, max_rows) if max_rows is not None else count
+            return QueryResult(QueryForm.SELECT, media_type, body, rows=rows_sent, truncated=truncated)
         triples: list[ox.Triple] = []
         truncated = False
         for triple in result:
@@ -226,6 +235,47 @@ class OxigraphStore:
         rdf_format = FILED_EXPORTS[media_type]
         path = self._build.dataset_file if rdf_format is None else export_file(self._build.directory, rdf_format)
         return path if path.is_file() else None
+
+
+def _rows(variables: list[str], solutions: Iterator[ox.QuerySolution]) -> list[Binding]:
+    """Solutions as SPARQL JSON rows."""
+    rows: list[Binding] = []
+    terms: dict[Any, dict[str, str]] = {}  # a term met again is converted once
+    for solution in solutions:
+        row: Binding = {}
+        for variable, term in zip(variables, solution, strict=True):
+            if term is not None:
+                converted = terms.get(term)
+                if converted is None:
+                    converted = terms[term] = term_json(term)
+                row[variable] = converted
+        rows.append(row)
+    return rows
+
+
+def _solutions_json(
+    variables: list[str], solutions: Iterator[ox.QuerySolution], max_rows: int | None
+) -> tuple[bytes, int]:
+    """SPARQL JSON results, byte for byte what serialize_solutions writes, built from each term's JSON once (the
+    results of a large SELECT are mostly the same terms again). Returns the body (at most `max_rows` rows) and the
+    number of solutions read (one more than `max_rows` when the result is cut)."""
+    keys = [json.dumps(v, ensure_ascii=False) + ":" for v in variables]
+    fragments: dict[Any, str] = {}
+    rows: list[str] = []
+    for solution in solutions:
+        cells = []
+        for key, term in zip(keys, solution, strict=True):
+            if term is not None:
+                fragment = fragments.get(term)
+                if fragment is None:
+                    fragment = fragments[term] = json.dumps(term_json(term), ensure_ascii=False, separators=(",", ":"))
+                cells.append(key + fragment)
+        rows.append("{" + ",".join(cells) + "}")
+    count = len(rows)
+    if max_rows is not None:
+        rows = rows[:max_rows]
+    head = json.dumps({"vars": variables}, ensure_ascii=False, separators=(",", ":"))
+    return ('{"head":' + head + ',"results":{"bindings":[' + ",".join(rows) + "]}}").encode(), count
 
 
 def _count(store: ox.Store) -> Counts:

@@ -32,7 +32,7 @@ hold is refused, so a mistyped name gets an answer rather than an empty result.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -249,6 +249,16 @@ class ReadQuery:
     # Where the text writes its FROM / FROM NAMED clauses (offsets), so that a store that is told the dataset
     # by the protocol can send the text without them (a server may otherwise read both).
     dataset_clauses: tuple[tuple[int, int], ...] = ()
+    # Prefixes the text may use without declaring them (the command line offers the project's), and the names
+    # it declares itself (which win).
+    default_prefixes: tuple[tuple[str, str], ...] = ()
+    declared_prefixes: tuple[str, ...] = ()
+
+    def undeclared_prefixes(self) -> str:
+        """PREFIX lines for the default prefixes the text does not declare (for a store told no default ones)."""
+        return "".join(
+            f"PREFIX {name}: <{iri}>\n" for name, iri in self.default_prefixes if name not in self.declared_prefixes
+        )
 
     def without_dataset_clauses(self) -> str:
         """The text with its FROM / FROM NAMED clauses blanked out (the same length, the same lines)."""
@@ -278,29 +288,34 @@ class Limits:
     max_depth: int
 
 
-def read_query(text: str, limits: Limits, base_iri: str | None = None) -> ReadQuery:
-    """Read a SPARQL text once; QueryRefused when the service will not run it (see the module's notes)."""
+def read_query(
+    text: str, limits: Limits, base_iri: str | None = None, default_prefixes: Mapping[str, str] | None = None
+) -> ReadQuery:
+    """Read a SPARQL text once; QueryRefused when the service will not run it (see the module's notes).
+
+    `default_prefixes` may be used by the text without a PREFIX declaration (its own declarations win)."""
     if len(text) > limits.max_length:
         raise QueryRefused(
             RefusalReason.TOO_LONG,
             f"the query is {len(text)} characters long; the limit is {limits.max_length} "
             "(ILOKG_MAX_QUERY_LENGTH): shorten it, for example with fewer VALUES or a FILTER",
         )
+    prefixes = tuple(sorted((default_prefixes or {}).items()))
     if len(text) <= _CACHED_TEXT_LENGTH:
-        return _read_cached(text, limits, base_iri)
-    return _read(text, limits, base_iri)
+        return _read_cached(text, limits, base_iri, prefixes)
+    return _read(text, limits, base_iri, prefixes)
 
 
 _CACHED_TEXT_LENGTH = 4096  # texts up to this long are remembered: 4096 of them hold at most some 32 MiB
 
 
 @lru_cache(maxsize=4096)
-def _read_cached(text: str, limits: Limits, base_iri: str | None) -> ReadQuery:
+def _read_cached(text: str, limits: Limits, base_iri: str | None, prefixes: tuple[tuple[str, str], ...]) -> ReadQuery:
     # A reading depends on the text alone, and clients send the same texts again and again.
-    return _read(text, limits, base_iri)
+    return _read(text, limits, base_iri, prefixes)
 
 
-def _read(text: str, limits: Limits, base_iri: str | None) -> ReadQuery:
+def _read(text: str, limits: Limits, base_iri: str | None, prefixes: tuple[tuple[str, str], ...]) -> ReadQuery:
     decoded = decode_escapes(text)
     for reading in (decoded, text):
         found = _hidden_service(reading)
@@ -310,14 +325,17 @@ def _read(text: str, limits: Limits, base_iri: str | None) -> ReadQuery:
             raise QueryRefused(RefusalReason.SERVICE, SERVICE_MESSAGE.format(where=where))
     # Its structure as SPARQL 1.1 reads it, escapes decoded first (Oxigraph leaves escapes outside strings and
     # IRIs undecoded and then fails to parse such a text, so it never runs a structure this reading misses).
-    read = _read_tokens(list(tokens(decoded)), limits.max_depth, base_iri)
+    read = _read_tokens(list(tokens(decoded)), limits.max_depth, base_iri, dict(prefixes))
     # The clauses' offsets are the decoded text's: they hold for the text as written when it has no escapes.
     clauses = read.dataset_clauses if decoded == text else ()
-    return ReadQuery(text, read.form, base_iri, read.dataset, read.iris, clauses)
+    return ReadQuery(text, read.form, base_iri, read.dataset, read.iris, clauses, prefixes, read.declared_prefixes)
 
 
-def _read_tokens(found: list[Token], max_depth: int, endpoint: str | None) -> ReadQuery:
-    prefixes: dict[str, str] = {}
+def _read_tokens(
+    found: list[Token], max_depth: int, endpoint: str | None, default_prefixes: dict[str, str]
+) -> ReadQuery:
+    prefixes = dict(default_prefixes)
+    declared: list[str] = []
     base = endpoint
     depth = 0
     form: QueryForm | None = None
@@ -347,6 +365,7 @@ def _read_tokens(found: list[Token], max_depth: int, endpoint: str | None) -> Re
             if word == "PREFIX" and len(following) == 2 and following[0].kind == "pname":
                 if following[1].kind == "iri":
                     prefixes[following[0].text[:-1]] = _resolve(following[1].text[1:-1], base)
+                    declared.append(following[0].text[:-1])
             elif word == "BASE" and following and following[0].kind == "iri":
                 base = _resolve(following[0].text[1:-1], base)
             elif in_prologue:
@@ -366,7 +385,8 @@ def _read_tokens(found: list[Token], max_depth: int, endpoint: str | None) -> Re
             "the text holds no query, only a prologue (as SPARQL, an empty update); the service is read-only: "
             "send a SELECT, ASK, CONSTRUCT or DESCRIBE query",
         )
-    return ReadQuery("", form, endpoint, DatasetScope(tuple(defaults), tuple(named)), tuple(iris), tuple(clauses))
+    dataset = DatasetScope(tuple(defaults), tuple(named))
+    return ReadQuery("", form, endpoint, dataset, tuple(iris), tuple(clauses), (), tuple(declared))
 
 
 def _only_prologue(found: list[Token]) -> bool:

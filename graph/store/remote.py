@@ -138,7 +138,7 @@ def check_portable(read: ReadQuery) -> None:
             f"the query uses <{vendor}>, a function of one SPARQL server; use the standard SPARQL 1.1 functions instead"
         )
     try:  # the embedded store's parser, on an empty store: the same syntax errors from both stores
-        ox.Store().query(read.text, base_iri=read.base_iri)
+        ox.Store().query(read.text, base_iri=read.base_iri, prefixes=dict(read.default_prefixes) or None)
     except SyntaxError as error:
         raise QuerySyntaxError(str(error)) from error
 
@@ -326,7 +326,7 @@ class RemoteSparqlStore:
         # store does (a BASE of the query's own still resolves against it, as SPARQL says).
         # The dataset goes as protocol parameters only: a server may combine a query's FROM with them.
         text = read.without_dataset_clauses() if read.dataset_clauses else read.text
-        sparql = f"BASE <{read.base_iri}>\n{text}" if read.base_iri else text
+        sparql = read.undeclared_prefixes() + (f"BASE <{read.base_iri}>\n{text}" if read.base_iri else text)
         form = read.form or QueryForm.SELECT
         if form == QueryForm.ASK:
             document = self._solutions(sparql, dataset)

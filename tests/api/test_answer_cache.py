@@ -41,3 +41,20 @@ def test_cache_keeps_its_bounds() -> None:
     off = AnswerCache(entries=0, max_bytes=10)
     off.put("a", b"1")
     assert off.get("a") is None
+
+
+def test_an_answer_at_an_address_a_browser_gets_a_page_for_varies_by_accept(client: httpx.Client) -> None:
+    """A cache must not hand a browser the JSON (or a program the page) of an address that answers both."""
+    for url in ("/flagships", "/flagships/ipec-plus", "/bienniums", "/instruments", "/sdg/targets/8.7", "/sdg/goals"):
+        data = client.get(url, headers={"Accept": "application/json"})
+        page = client.get(url, headers={"Accept": "text/html"})
+        assert data.headers["content-type"] == "application/json", url
+        # a page, or the way to the page of the thing (303 to /id/...)
+        assert page.status_code == 303 or page.headers["content-type"].startswith("text/html"), url
+        for response in (data, page):
+            assert "accept" in response.headers.get("vary", "").lower(), (url, response.headers.get("content-type"))
+        revalidated = client.get(url, headers={"Accept": "application/json", "If-None-Match": data.headers["etag"]})
+        assert revalidated.status_code == 304 and "accept" in revalidated.headers["vary"].lower(), url
+    # an answer only a program gets (no page at its address) does not vary
+    alone = client.get("/resources/ipec-plus/neighbourhood", headers={"Accept": "application/json"})
+    assert alone.status_code == 200 and "accept" not in alone.headers.get("vary", "").lower()

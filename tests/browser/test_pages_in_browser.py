@@ -44,6 +44,8 @@ BROWSER_PAGE_NAMES = (
     "partner",
     "countries",
     "country",
+    "part",
+    "programme",
     "source-document",
     "unknown-page",
     "map",
@@ -345,6 +347,18 @@ def _check_country(page: Any) -> None:
     assert page.locator('section[aria-labelledby="sdg-data"] table.series-table tbody tr').count() >= 1
 
 
+def _check_part(page: Any) -> None:
+    assert page.locator("h1").inner_text().startswith("Table 1.")
+    assert page.locator("dl.facts").inner_text().count("line") >= 1
+    assert page.locator("#reports ~ ul.links > li").count() >= 3
+
+
+def _check_programme(page: Any) -> None:
+    assert page.locator("h1").inner_text() == "International Programme on the Elimination of Child Labour"
+    assert page.locator("table.names tbody tr").count() >= 2
+    assert page.locator("#revised ~ ul.links a").first.inner_text().endswith("(IPEC+)")
+
+
 def _check_list(page: Any) -> None:
     hrefs = page.locator("ul.item-list > li > a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert len(hrefs) >= 4 and all(href.startswith(("/id/", "/resources/")) for href in hrefs)
@@ -362,6 +376,8 @@ KIND_CHECKS = {
     "output": _check_output,
     "pb-indicator": _check_indicator,
     "partner": _check_partner,
+    "part": _check_part,
+    "programme": _check_programme,
     "country": _check_country,
     "flagships": _check_list,
     "instruments": _check_list,

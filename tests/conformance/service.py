@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ import pyoxigraph as ox
 
 from api.app import create_app
 from api.routes.dependencies import GraphHolder, LoadedGraph
-from graph.build.directory import BuildResult
+from graph.build.directory import MANIFEST_FILE, BuildResult
 from graph.build.exports import merge_file
 from graph.build.reference import read_sdg_indicator_iris
 from graph.ids import IdScheme
@@ -84,7 +85,7 @@ def serve_dataset(service: LiveService, dataset: Dataset) -> str:
         empty = [ox.NamedNode(name) for name, source in dataset.named if source is None]
         if empty:  # N-Quads cannot say that a graph exists but is empty
             _add_graphs(path, empty)
-        store = SandboxedStore(OxigraphStore.open_read_only(path), path, service.settings)
+        store = SandboxedStore(build, service.settings, OxigraphStore.open_read_only(path, build))
     else:
         store = OxigraphStore(memory, "w3c-in-memory")
     previous = service.holder.current
@@ -111,7 +112,10 @@ def _as_build(store: ox.Store, scratch: Path) -> BuildResult:
     dataset_file.write_bytes(quads)
     merge_file(directory).parent.mkdir(exist_ok=True)
     merge_file(directory).write_bytes(triples)
-    return BuildResult(build_id, directory, dataset_file, {})
+    # No "default_graph": "merge" here: the test's default graph is its own, not the merge of its named graphs.
+    manifest = {"build_id": build_id}
+    (directory / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    return BuildResult(build_id, directory, dataset_file, manifest)
 
 
 def _add_graphs(path: Path, graphs: list[ox.NamedNode]) -> None:

@@ -102,6 +102,7 @@ def serving(session_build: SessionBuild, root: Path, **environment: str) -> Iter
         "ILOKG_MAX_BODY_BYTES": str(MAX_BODY),
         "ILOKG_MAX_CONCURRENT_QUERIES": "3",
         "ILOKG_QUERY_WORKERS": "2",
+        "ILOKG_SHORT_QUERY_WORKERS": "1",
         "ILOKG_QUERY_QUEUE_S": "1",
         **environment,
     }
@@ -117,7 +118,9 @@ def serving(session_build: SessionBuild, root: Path, **environment: str) -> Iter
     try:
         while True:
             try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                health = httpx.get(f"{url}/health", timeout=2)
+                body = health.json() if health.status_code == 200 else {}
+                if body.get("status") == "ready" and body.get("query_workers") == "memory":
                     break
             except httpx.HTTPError:
                 pass

@@ -437,3 +437,11 @@ def test_the_dataset_clauses_can_be_left_out_for_a_server_told_the_dataset_by_th
     stripped = read.without_dataset_clauses()
     assert "FROM" not in stripped and len(stripped) == len(text) and stripped.count("\n") == 2
     assert read_query(stripped, LIMITS).dataset == DatasetScope()
+
+
+def test_default_prefixes_are_used_where_the_text_declares_none() -> None:
+    text = "PREFIX ex: <http://own/> SELECT * FROM ex:g FROM sk:h WHERE { ?s ?p ?o }"
+    read = read_query(text, LIMITS, None, {"ex": "http://default/", "sk": "http://www.w3.org/2004/02/skos/core#"})
+    assert read.dataset.default_graphs == ("http://own/g", "http://www.w3.org/2004/02/skos/core#h")
+    assert read.declared_prefixes == ("ex",)
+    assert read.undeclared_prefixes() == "PREFIX sk: <http://www.w3.org/2004/02/skos/core#>\n"
