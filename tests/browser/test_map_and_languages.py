@@ -87,8 +87,11 @@ def test_the_map_is_drawn_with_every_country_the_atlas_has_and_the_flagships_mar
         "paths => paths.map(p => p.getAttribute('data-m49'))"
     )
     assert set(outlined) == {code for code in marked if code in ids} and len(outlined) >= 5
-    legend = page.locator("#world-map .map-legend li").all_inner_texts()
+    # the legend: the series' unit, five shades, no data, and the flagship's mark
+    legend = page.locator("#world-map .map-legend li:not(.legend-unit)").all_inner_texts()
     assert len(legend) == 5 + 2 and legend[-1] == "IPEC+ works here"
+    units = {(c["latest"] or {}).get("unit") for c in data["countries"]} - {None}
+    assert page.locator("#world-map .map-legend li.legend-unit").all_inner_texts() == sorted(units)
     # the table under the map: the same countries and values as the map's data
     assert table_values(page) == {c["m49"]: (c["latest"] or {}).get("value") for c in data["countries"]}
     # a country links to its page

@@ -430,7 +430,9 @@ def test_a_damaged_store_is_written_again_and_queries_are_answered_meanwhile(
     try:
         reason, _ = sandbox.health()
         assert reason is not None and "being written" in reason
-        assert query_text(sandbox, SIMPLE).rows == 3  # the in-memory workers answer meanwhile
+        # the in-memory workers answer meanwhile, once the zygote has loaded the build (seconds, at the seed's size)
+        assert sandbox.pool.wait_started(60, MEMORY)
+        assert query_text(sandbox, SIMPLE).rows == 3
         assert wait_for(lambda: sandbox.health() == (None, MEMORY), 120), sandbox.health()
         assert opens(path) and sandbox.internal is not None
         assert sandbox.select(SIMPLE) and query_text(sandbox, SIMPLE).rows == 3
