@@ -202,6 +202,11 @@ def test_country_and_translated_pages_at_desktop_and_phone_width(
                 assert years.locator("table tbody tr").count() >= 2
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             visit.screenshot(f"{name}-{label}", full_page=True)
+            if name.startswith("country"):  # each fact's value has half the list's width or more: a long term
+                widths = page.locator("dl.facts").first.evaluate(  # must not squeeze it into a sliver
+                    "dl => [...dl.querySelectorAll('dd')].map(dd => dd.getBoundingClientRect().width / dl.clientWidth)"
+                )
+                assert widths and min(widths) >= 0.5, f"{url} at {viewport['width']}px: facts values at {widths}"
             assert overflow <= 0, f"{url} is {overflow}px wider than {viewport['width']}px"
             assert visit.foreign_requests() == []
             assert visit.errors == []
