@@ -32,8 +32,8 @@ from graph.ids import IdScheme
 from graph.read.catalogue import KIND_HELP
 from graph.read.named import GROUP_SECTION, QUESTIONS, SERVES_SECTIONS, named_questions
 from graph.read.overview import CLASS_NAMES, KIND_LABELS
-from graph.read.questions import Questions
-from graph.read.strength import STRENGTH_LABELS, STRENGTH_NOTES, STRENGTH_TITLES
+from graph.read.questions import STRENGTH_LABELS, Questions
+from graph.read.strength import STRENGTH_NOTES, STRENGTH_TITLES
 from graph.read.views import ABOUT_KINDS, GROUP_NOTE, LISTS, NAME_KINDS, OUTLINE_KINDS
 from graph.read.wording import CODE_WORDS, SDG_WORDS
 from graph.settings import Settings

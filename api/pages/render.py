@@ -34,8 +34,7 @@ from api.problems import Problem
 from api.routes.dependencies import PAGE_ROUTES, LoadedGraph
 from graph.read.citations import Cited, DocumentRecord
 from graph.read.languages import ENGLISH, localized
-from graph.read.questions import EvidenceItem, Ref
-from graph.read.strength import STRENGTH_LABELS
+from graph.read.questions import STRENGTH_LABELS, EvidenceItem, Ref
 from graph.read.wording import (
     CODE_WORDS,
     SDG_WORDS,

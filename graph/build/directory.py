@@ -21,8 +21,9 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
+from graph.build.context import GraphNames
 from graph.build.exports import write_exports
-from graph.build.seeds import BuildError, BuildOutput, GraphNames, build_dataset
+from graph.build.seeds import BuildError, BuildOutput, build_dataset
 from graph.settings import Settings
 from ontology.namespaces import DCTERMS, ILOKG, ONTOLOGY_IRI, PROV, RDF, VOID, XSD
 

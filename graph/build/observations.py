@@ -23,10 +23,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 
+from graph.build.context import BuildContext
 from graph.build.evidence import fold_space
 from graph.build.reference import Triple
 from graph.ids import IdError, IdScheme
@@ -46,9 +46,6 @@ from ontology.namespaces import (
     VOID,
     XSD,
 )
-
-if TYPE_CHECKING:
-    from graph.build.seeds import _Builder
 
 DATA_DIR = Path("reference") / "sdg-country-data"
 ISO_FILE = Path("reference") / "iso-3166" / "countries.csv"
@@ -561,7 +558,7 @@ def read_country_data(seeds_dir: Path, ids: IdScheme, graph_iri: URIRef, series:
     return _Reader(seeds_dir, ids, graph_iri, series).read()
 
 
-def add_country_data(builder: _Builder, series: str = "all") -> CountryData:
+def add_country_data(builder: BuildContext, series: str = "all") -> CountryData:
     """Describe the import in its named graph and name every country and region of the graph.
 
     Runs after the curated rows, so that a country a document names keeps the document's English name and a

@@ -24,6 +24,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph.build.context import GraphNames
 from graph.build.curated import CuratedError, Row, read_curated
 from graph.build.derive import Derivation, Statement, derive
 from graph.build.evidence import MIN_QUOTE_CHARS, SourceText, fold_space
@@ -126,40 +127,6 @@ class BuildError(Exception):
         text = "\n".join(shown) + (f"\n... and {more} more" if more > 0 else "")
         super().__init__(f"the build found {len(problems)} problem(s):\n{text}")
         self.problems = problems
-
-
-@dataclass
-class GraphNames:
-    """The IRIs of the named graphs of a build."""
-
-    base: str
-
-    def document(self, key: str) -> URIRef:
-        return URIRef(f"{self.base}graph/document/{key}")
-
-    @property
-    def reference(self) -> URIRef:
-        return URIRef(f"{self.base}graph/reference")
-
-    @property
-    def identity(self) -> URIRef:
-        return URIRef(f"{self.base}graph/identity")
-
-    @property
-    def derived(self) -> URIRef:
-        return URIRef(f"{self.base}graph/derived")
-
-    @property
-    def ontology(self) -> URIRef:
-        return URIRef(f"{self.base}graph/ontology")
-
-    @property
-    def meta(self) -> URIRef:
-        return URIRef(f"{self.base}graph/meta")
-
-    @property
-    def sdg_country_data(self) -> URIRef:
-        return URIRef(f"{self.base}graph/sdg-country-data")
 
 
 @dataclass

@@ -14,18 +14,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import yaml
 from rdflib import Literal, URIRef
 
+from graph.build.context import BuildContext
 from graph.build.evidence import fold_space
 from graph.build.reference import SDG_DIR, Triple
 from ontology.namespaces import SDG_BASE, SKOS
-
-if TYPE_CHECKING:
-    from graph.build.seeds import _Builder
 
 LANGUAGES = ("fr", "es")
 TRANSLATIONS_DIR = SDG_DIR / "translations"
@@ -130,7 +127,7 @@ def read_translations(seeds_dir: Path) -> Translations:
     return result
 
 
-def add_sdg_translations(builder: _Builder) -> None:
+def add_sdg_translations(builder: BuildContext) -> None:
     """Add the French and Spanish SDG names to the reference graph."""
     translations = read_translations(builder.seeds)
     builder.problems.extend(translations.problems)

@@ -18,12 +18,8 @@ from graph import terms
 from graph.ids import SDG_GOAL, SDG_INDICATOR, SDG_TARGET, IdError, instrument_id
 from graph.queries import catalogue as queries
 from graph.queries import questions as question_queries
-from graph.read.questions import EvidenceItem, Questions, Ref, UnknownResource
-from graph.read.strength import (
-    STATED,
-    STRENGTH_FILTERS,
-    LinkReader,
-)
+from graph.read.questions import STATED, EvidenceItem, Questions, Ref, UnknownResource
+from graph.read.strength import STRENGTH_FILTERS, LinkReader
 from graph.store.formats import binding_value
 from ontology.namespaces import ILOKG, SDGO, SKOS
 

@@ -33,8 +33,8 @@ from graph.read.catalogue import (
     number_of,
 )
 from graph.read.countries import Countries, Observation
-from graph.read.questions import EvidenceItem, Questions, Ref, UnknownResource
-from graph.read.strength import CHAIN, RANGE, STATED, LinkRow, Step
+from graph.read.questions import CHAIN, RANGE, STATED, EvidenceItem, Questions, Ref, UnknownResource
+from graph.read.strength import LinkRow, Step
 from graph.store.formats import binding_value
 from ontology.namespaces import ILOKG, SKOS
 

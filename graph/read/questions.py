@@ -95,6 +95,38 @@ class DerivationItem:
 STATED = "stated"
 RANGE = "range"
 CHAIN = "chain"
+STRENGTHS = (STATED, RANGE, CHAIN)
+# The strengths in words (graph/read/strength.py groups links by them).
+STRENGTH_LABELS = {
+    STATED: "stated",
+    RANGE: "stated as a range, expanded by rule",
+    CHAIN: "related through a chain",
+}
+
+
+def why_text(strength: str, ranges: list[str], via: list[Ref]) -> str:
+    """The strength in words: stated; stated as the range 8.2-8.10, expanded by rule; related through the things
+    in between."""
+    if strength == STATED:
+        return "stated"
+    if strength == RANGE:
+        return f"stated as the range {ranges[0]}, expanded by rule" if ranges else STRENGTH_LABELS[RANGE]
+    names = [_short(ref) for ref in via]
+    if not names:
+        return "related through a chain"
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"related through {joined}"
+
+
+def _short(ref: Ref) -> str:
+    ident = ref.id or ""
+    if ident.startswith("sdg:"):
+        return f"SDG {'indicator' if ident.count('.') == 2 else 'target'} {ident[4:]}"
+    if ":" in ident:
+        kind, _, local = ident.partition(":")
+        return f"{kind} {local}"
+    return ident or ref.label or ref.iri
+
 
 # The order in which the links of a chain are read, from the programme to the SDG goal.
 _CHAIN_ORDER = {
@@ -316,9 +348,6 @@ class Questions:
 
     @staticmethod
     def _why(answer: FlagshipAnswer, target: str) -> str:
-        # The words every answer uses (graph/read/strength.py imports this module, hence imported here).
-        from graph.read.strength import why_text
-
         derivation = next(d for d in answer.derivations if d.strength == answer.strength)
         ranges = [p.object.label or p.object.iri for p in derivation.stated_premises()]
         return why_text(answer.strength, ranges, derivation.via({answer.flagship.iri, target}))

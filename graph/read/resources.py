@@ -13,8 +13,8 @@ from graph import terms
 from graph.ids import IdError
 from graph.queries import questions as question_queries
 from graph.queries import resources as queries
-from graph.read.questions import DerivationItem, EvidenceItem, Questions, Ref, UnknownResource
-from graph.read.strength import strength_of, why_text
+from graph.read.questions import DerivationItem, EvidenceItem, Questions, Ref, UnknownResource, why_text
+from graph.read.strength import strength_of
 from graph.read.wording import natural_key
 from graph.store.formats import Binding, binding_value
 from ontology.namespaces import ILOKG, RDF, SKOS

@@ -14,19 +14,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph.read.questions import EvidenceItem, Questions, Ref, chain_rank
+from graph.read.questions import (
+    CHAIN,
+    RANGE,
+    STATED,
+    STRENGTHS,
+    EvidenceItem,
+    Questions,
+    Ref,
+    chain_rank,
+    why_text,
+)
 from graph.store.formats import Binding, binding_value
 from ontology.namespaces import ILOKG, SKOS
 
-STATED = "stated"
-RANGE = "range"
-CHAIN = "chain"
-STRENGTHS = (STATED, RANGE, CHAIN)
-STRENGTH_LABELS = {
-    STATED: "stated",
-    RANGE: "stated as a range, expanded by rule",
-    CHAIN: "related through a chain",
-}
 # What each strength means, wherever links are grouped by it (pages, diagrams).
 STRENGTH_TITLES = {
     STATED: "Stated by a document",
@@ -63,20 +64,6 @@ def strongest(strengths: Iterable[str]) -> str | None:
 def strength_of(stated: bool, rules: Iterable[str]) -> str | None:
     """How strong a link is: stated when a document states it, else the strongest of the rules that derive it."""
     return STATED if stated else strongest(strength_of_rule(rule) for rule in rules)
-
-
-def why_text(strength: str, ranges: list[str], via: list[Ref]) -> str:
-    """The strength in words: stated; stated as the range 8.2-8.10, expanded by rule; related through the things
-    in between."""
-    if strength == STATED:
-        return "stated"
-    if strength == RANGE:
-        return f"stated as the range {ranges[0]}, expanded by rule" if ranges else STRENGTH_LABELS[RANGE]
-    names = [_short(ref) for ref in via]
-    if not names:
-        return "related through a chain"
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"related through {joined}"
 
 
 # Words for the standard vocabularies' links (the ontology labels its own).
@@ -123,16 +110,6 @@ class LinkRow:
     def why(self) -> str:
         """The strength in words: stated; stated as a range; related through the things in between."""
         return why_text(self.strength, [s.value for s in self.steps if s.value], self.via)
-
-
-def _short(ref: Ref) -> str:
-    ident = ref.id or ""
-    if ident.startswith("sdg:"):
-        return f"SDG {'indicator' if ident.count('.') == 2 else 'target'} {ident[4:]}"
-    if ":" in ident:
-        kind, _, local = ident.partition(":")
-        return f"{kind} {local}"
-    return ident or ref.label or ref.iri
 
 
 class LinkReader:

@@ -18,9 +18,9 @@ from graph.read.catalogue import Row
 from graph.read.citations import Citations
 from graph.read.countries import Countries, DataSeries, DataSource, SeriesHistory
 from graph.read.named import GROUP_SECTION, indicator_unit, named_questions
-from graph.read.questions import EvidenceItem, Ref
+from graph.read.questions import STRENGTHS, EvidenceItem, Ref
 from graph.read.resources import IN, OUT, Catalogue, Figure, Link, LinkGroup, ResourceDescription, Resources
-from graph.read.strength import STRENGTH_NOTES, STRENGTH_TITLES, STRENGTHS, Step, strength_of
+from graph.read.strength import STRENGTH_NOTES, STRENGTH_TITLES, Step, strength_of
 from graph.read.wording import biennium_of, code_name, natural_key
 from graph.store.formats import binding_value
 from ontology.namespaces import DCTERMS, ILOKG, RDF, RDFS, SDGO, SKOS
