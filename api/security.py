@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -89,47 +90,98 @@ class ReadOnlyCORSMiddleware(CORSMiddleware):
         await super().__call__(scope, receive, send)
 
 
-def header_deadline_protocol(seconds: float) -> type[H11Protocol]:
-    """uvicorn's HTTP/1.1 protocol, closing a connection whose request line and headers are not all in within
-    `seconds` of the connection opening (or of the last response on it)."""
+def parser_protocols() -> dict[str, type[asyncio.Protocol]]:
+    """uvicorn's HTTP/1.1 protocols that can run here, fastest first: httptools (its C parser) when installed, and
+    h11 (pure Python) always."""
+    protocols: dict[str, type[asyncio.Protocol]] = {}
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:  # httptools is not installed for this Python
+        pass
+    else:
+        protocols["httptools"] = HttpToolsProtocol
+    protocols["h11"] = H11Protocol
+    return protocols
 
-    class HeaderDeadlineProtocol(H11Protocol):
-        _deadline: asyncio.TimerHandle | None = None
-        _awaiting: object = None  # the request cycle that was current when the wait for headers began
 
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
+class _Cycle(Protocol):
+    response_complete: bool
+
+
+if TYPE_CHECKING:
+
+    class _HttpProtocol(asyncio.Protocol):
+        """What the deadline reads of uvicorn's two HTTP protocols (they share these names, not a base class)."""
+
+        cycle: _Cycle | None
+        loop: asyncio.AbstractEventLoop
+        transport: asyncio.Transport
+
+        def on_response_complete(self) -> None: ...
+
+else:
+    _HttpProtocol = object
+
+
+class HeaderDeadline(_HttpProtocol):
+    """The deadline for a request's line and headers, mixed into either of uvicorn's HTTP protocols.
+
+    Both protocols make a new request cycle (`cycle`) once a request's headers are all in, and call
+    `on_response_complete` when a response has been sent. The deadline runs while the protocol holds no request
+    whose response is still to come: from the connection opening, and from each response that leaves nothing
+    else in hand (httptools may already have read the next, pipelined request; h11 reads it during
+    `on_response_complete`)."""
+
+    header_timeout_s: float
+    parser: str  # the name of the parser it runs: httptools or h11
+    _deadline: asyncio.TimerHandle | None = None
+    _awaiting: object = None  # the request cycle that was current when the wait for headers began
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.cycle is not self._awaiting:  # the headers of a new request are all in
+            self._disarm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.cycle is not None and self.cycle.response_complete and not self.transport.is_closing():
             self._arm()
 
-        def data_received(self, data: bytes) -> None:
-            super().data_received(data)
-            if self.cycle is not self._awaiting:  # the headers of a new request are all in
-                self._disarm()
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
 
-        def on_response_complete(self) -> None:
-            self._arm()  # before: the protocol may start the next request from data it already holds
-            super().on_response_complete()
-            if self.cycle is not self._awaiting:
-                self._disarm()
+    def _arm(self) -> None:
+        self._disarm()
+        self._awaiting = self.cycle
+        self._deadline = self.loop.call_later(self.header_timeout_s, self._expire)
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
-
-        def _arm(self) -> None:
-            self._disarm()
-            self._awaiting = self.cycle
-            self._deadline = self.loop.call_later(seconds, self._expire)
-
-        def _disarm(self) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-                self._deadline = None
-
-        def _expire(self) -> None:
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
             self._deadline = None
-            if self.cycle is self._awaiting and not self.transport.is_closing():
-                log.info("closing a connection that sent no complete request headers within %s s", seconds)
-                self.transport.close()
 
-    return HeaderDeadlineProtocol
+    def _expire(self) -> None:
+        self._deadline = None
+        if self.cycle is self._awaiting and not self.transport.is_closing():
+            log.info("closing a connection that sent no complete request headers within %s s", self.header_timeout_s)
+            self.transport.close()
+
+
+def header_deadline_protocol(seconds: float, parser: str = "auto") -> type[HeaderDeadline]:
+    """uvicorn's HTTP/1.1 protocol with `parser` ("auto": httptools when installed, else h11), closing a connection
+    whose request line and headers are not all in within `seconds` of the connection opening (or of the last
+    response on it). A parser that cannot run here is a LookupError that says what to install."""
+    protocols = parser_protocols()
+    name = next(iter(protocols)) if parser == "auto" else parser
+    if name not in protocols:
+        raise LookupError(
+            f"the HTTP parser {parser!r} cannot run here: choose one of {', '.join(protocols)} (ILOKG_HTTP_PARSER)"
+            + ("; httptools needs `pip install httptools`" if name == "httptools" else "")
+        )
+    base = protocols[name]
+    return type(f"HeaderDeadline{base.__name__}", (HeaderDeadline, base), {"header_timeout_s": seconds, "parser": name})
