@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import json
 import os
 import re
@@ -425,6 +426,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.store_kind != "sparql" and current_build(settings.data_dir) is None:
         print("no build yet: building the graph from the seeds first", file=sys.stderr)
         build(settings)
+    http = header_deadline_protocol(settings.header_timeout_s, settings.http_parser)
+    loop = event_loop(settings.event_loop)
     # Bind first, then leave the network: the listening socket stays reachable, nothing else can connect out.
     family, kind, proto, _, address = socket.getaddrinfo(settings.host, settings.port, type=socket.SOCK_STREAM)[0]
     listener = socket.socket(family, kind, proto)
@@ -433,13 +436,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     network = isolate(settings)
     if network is not Isolation.ISOLATED:
         print(f"ilokg: WARNING: {NETWORK_NOTES[network]}", file=sys.stderr)
-    config = uvicorn.Config(
-        create_app(settings, network=network),
-        log_level="info",
-        http=header_deadline_protocol(settings.header_timeout_s),
-    )
+    config = uvicorn.Config(create_app(settings, network=network), log_level="info", http=http, loop=loop)
+    print(f"ilokg: HTTP parser {http.parser}, event loop {loop}", file=sys.stderr)
     uvicorn.Server(config).run(sockets=[listener])
     return 0
+
+
+def event_loop(choice: str) -> str:
+    """The event loop uvicorn runs: uvloop (libuv, in C) when installed and not declined, else asyncio's own."""
+    installed = importlib.util.find_spec("uvloop") is not None
+    if choice == "uvloop" and not installed:
+        raise UsageError("ILOKG_EVENT_LOOP=uvloop, but uvloop is not installed: `pip install uvloop`, or choose auto")
+    return "uvloop" if choice == "uvloop" or (choice == "auto" and installed) else "asyncio"
 
 
 NETWORK_NOTES = {

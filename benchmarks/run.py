@@ -232,12 +232,14 @@ class Server:
     log: Path
 
 
-def start_server(command: list[str], env: dict[str, str], ready_path: str, port: int, timeout_s: float) -> Server:
-    """Start `command` and wait until GET ready_path answers 200 (or fail after `timeout_s`)."""
+def start_server(
+    command: list[str], env: dict[str, str], ready_path: str, port: int, timeout_s: float, cwd: Path = PROJECT_DIR
+) -> Server:
+    """Start `command` in `cwd` and wait until GET ready_path answers 200 (or fail after `timeout_s`)."""
     log = Path(tempfile.mkstemp(prefix="bench-server-", suffix=".log")[1])
     started = time.perf_counter()
     with log.open("wb") as output:
-        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=PROJECT_DIR)
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=cwd)
     memory = MemoryWatch(process.pid)
     url = f"http://127.0.0.1:{port}"
     with httpx.Client(timeout=5.0) as client:

@@ -56,6 +56,14 @@ class Settings(BaseSettings):
     header_timeout_s: float = Field(
         10.0, gt=0, description="Longest time a client may take to send a request's line and headers, in seconds."
     )
+    http_parser: Literal["auto", "httptools", "h11"] = Field(
+        "auto",
+        description="uvicorn's HTTP/1.1 parser: httptools (in C), h11 (pure Python), or auto (httptools when "
+        "installed).",
+    )
+    event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
+        "auto", description="The server's event loop: uvloop, asyncio's own, or auto (uvloop when installed)."
+    )
     max_result_rows: int = Field(10_000, gt=0, description="Most rows (or triples) a query result returns.")
     max_concurrent_queries: int = Field(
         32, gt=0, description="SPARQL queries admitted at once (running, or waiting for a worker); more get 503."

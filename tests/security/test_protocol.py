@@ -3,6 +3,7 @@ CORS for reading only, `Cache-Control: no-store` on every error, and a deadline 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import select
@@ -13,6 +14,8 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -57,8 +60,14 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def server(session_build: SessionBuild) -> Iterator[str]:
+@dataclass
+class Served:
+    url: str
+    log: Path  # what `ilokg serve` wrote to stderr
+
+
+@contextmanager
+def serving(session_build: SessionBuild, log: Path, **environment: str) -> Iterator[Served]:
     """`ilokg serve` over the session build, with a one-second deadline for request headers."""
     port = _free_port()
     env = {
@@ -68,14 +77,16 @@ def server(session_build: SessionBuild) -> Iterator[str]:
         "ILOKG_HEADER_TIMEOUT_S": str(HEADER_TIMEOUT_S),
         "ILOKG_MAX_BODY_BYTES": str(MAX_BODY),
         "ILOKG_QUERY_WORKERS": "1",
+        **environment,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
@@ -86,15 +97,49 @@ def server(session_build: SessionBuild) -> Iterator[str]:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError("the server did not become ready within 90 s")
+            raise RuntimeError(f"the server did not become ready within 90 s: {log.read_text()[-2000:]}")
         time.sleep(0.2)
-    yield url
-    process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
+        yield Served(url, log)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def served(session_build: SessionBuild, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The server with its defaults (httptools and uvloop, both dependencies of the package)."""
+    with serving(session_build, tmp_path_factory.mktemp("default") / "stderr.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def server(served: Served) -> str:
+    return served.url
+
+
+@pytest.fixture(scope="module")
+def served_pure_python(session_build: SessionBuild, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The server on the parser and loop it falls back to where httptools and uvloop cannot be installed."""
+    log = tmp_path_factory.mktemp("h11") / "stderr.log"
+    with serving(session_build, log, ILOKG_HTTP_PARSER="h11", ILOKG_EVENT_LOOP="asyncio") as running:
+        yield running
+
+
+@pytest.fixture(params=["httptools", "h11"])
+def any_parser(request: pytest.FixtureRequest) -> str:
+    """The deadline tests run on both of uvicorn's parsers, each server saying at start which one it runs."""
+    running: Served = request.getfixturevalue("served" if request.param == "httptools" else "served_pure_python")
+    assert f"HTTP parser {request.param}," in running.log.read_text()
+    return running.url
+
+
+def test_the_server_runs_the_c_parser_and_event_loop_by_default(served: Served) -> None:
+    assert "ilokg: HTTP parser httptools, event loop uvloop" in served.log.read_text()
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +244,8 @@ def _closed_after(connection: socket.socket) -> float:
     return time.monotonic() - started
 
 
-def test_a_client_that_sends_half_a_request_line_is_cut_off_while_others_are_served(server: str) -> None:
+def test_a_client_that_sends_half_a_request_line_is_cut_off_while_others_are_served(any_parser: str) -> None:
+    server = any_parser
     port = int(server.rsplit(":", 1)[1])
     served: list[int] = []
 
@@ -218,9 +264,9 @@ def test_a_client_that_sends_half_a_request_line_is_cut_off_while_others_are_ser
     assert served == [200] * 5
 
 
-def test_headers_sent_byte_by_byte_are_cut_off_at_the_deadline(server: str) -> None:
+def test_headers_sent_byte_by_byte_are_cut_off_at_the_deadline(any_parser: str) -> None:
     """The deadline counts from the connection's start: a client that keeps trickling bytes does not extend it."""
-    port = int(server.rsplit(":", 1)[1])
+    port = int(any_parser.rsplit(":", 1)[1])
     request = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"a" * 200
     closed_after: float | None = None
     with socket.create_connection(("127.0.0.1", port), timeout=5) as slow:
@@ -239,8 +285,8 @@ def test_headers_sent_byte_by_byte_are_cut_off_at_the_deadline(server: str) -> N
     assert HEADER_TIMEOUT_S - 0.1 <= closed_after < HEADER_TIMEOUT_S + SLACK_S
 
 
-def test_the_deadline_starts_again_after_each_response_on_a_kept_alive_connection(server: str) -> None:
-    port = int(server.rsplit(":", 1)[1])
+def test_the_deadline_starts_again_after_each_response_on_a_kept_alive_connection(any_parser: str) -> None:
+    port = int(any_parser.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
         connection.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         time.sleep(HEADER_TIMEOUT_S / 3)  # slow, but within the deadline: served
@@ -248,3 +294,26 @@ def test_the_deadline_starts_again_after_each_response_on_a_kept_alive_connectio
         assert _read_response(connection).startswith(b"HTTP/1.1 200 ")
         connection.sendall(b"GET /hea")  # the next request never completes
         assert _closed_after(connection) < HEADER_TIMEOUT_S + SLACK_S
+
+
+def test_a_pipelined_request_whose_body_is_slow_is_not_cut_off(any_parser: str) -> None:
+    """The deadline is for headers: once a request's headers are in (here pipelined behind another request, which
+    httptools reads before the first is answered) it does not run, however long the body takes."""
+    port = int(any_parser.rsplit(":", 1)[1])
+    body = b"query=ASK%20%7B%7D"
+    pipelined = (
+        b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/sparql-results+json\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=HEADER_TIMEOUT_S + 10) as connection:
+        connection.sendall(pipelined)
+        assert _read_response(connection).startswith(b"HTTP/1.1 200 ")
+        started = time.monotonic()
+        for byte in body:  # the body over twice the deadline
+            connection.sendall(bytes([byte]))
+            time.sleep(2 * HEADER_TIMEOUT_S / len(body))
+        assert time.monotonic() - started > HEADER_TIMEOUT_S + 0.5
+        answer = _read_response(connection)
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert json.loads(answer.partition(b"\r\n\r\n")[2])["boolean"] is True
