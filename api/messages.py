@@ -1484,4 +1484,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "Organizations": ("Organisations", "Organizaciones"),
     "Other things": ("Autres choses", "Otras cosas"),
     "ILO regions": ("Régions de l’OIT", "Regiones de la OIT"),
+    "Custodian agency": ("Organisme responsable", "Organismo custodio"),
+    "see also": ("voir aussi", "véase también"),
 }

@@ -72,6 +72,8 @@ DYNAMIC = (
     "Protocols",
     "Recommendations",
     "Other",
+    # a property no vocabulary labels, in words from its name (rdfs:seeAlso, on a document's page)
+    "see also",
     # sections of answers that other arguments than the questions' examples give
     "Countries of the flagships as a group",
     "Indicators that measure it",

@@ -101,6 +101,16 @@ def test_resource_pages_give_every_link_with_evidence(rendered: dict[str, httpx.
     assert "Derived by the rule" in target
 
 
+def test_links_are_headed_by_words_not_by_the_names_of_properties(rendered: dict[str, httpx.Response]) -> None:
+    """A group of links is headed by its property's label, never its local name (`hasIndicator`, `broader`)."""
+    read = 0
+    for name, response in rendered.items():
+        headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", response.text, re.S)]
+        assert [h for h in headings if re.search(r"\b[a-z]+[A-Z][A-Za-z]*\b", h)] == [], name
+        read += len(headings)
+    assert read > 100
+
+
 EVIDENCE_BLOCK = re.compile(r'<figure class="evidence">(.*?)</figure>', re.S)
 
 

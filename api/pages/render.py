@@ -35,6 +35,7 @@ from api.routes.dependencies import PAGE_ROUTES, LoadedGraph
 from graph.read.citations import Cited, DocumentRecord
 from graph.read.languages import ENGLISH, localized
 from graph.read.questions import STRENGTH_LABELS, EvidenceItem, Ref
+from graph.read.resources import property_words
 from graph.read.wording import (
     CODE_WORDS,
     SDG_WORDS,
@@ -118,11 +119,11 @@ def predicate_label(iri: str) -> str:
     """The label of a property (`principal standard`), read once per build."""
     graph, _ = _PAGE.get()
     if graph is None:
-        return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        return property_words(iri)
     labels = _PREDICATE_LABELS.get(graph.build_id)
     if labels is None:
         labels = _PREDICATE_LABELS.setdefault(graph.build_id, graph.overview.property_names())
-    return labels.get(iri) or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return labels.get(iri) or property_words(iri)
 
 
 def translate(text: str) -> str:

@@ -6,6 +6,7 @@ Plain data for any presentation (JSON routes, HTML pages, the command line).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -121,8 +122,10 @@ def _term_key(term: dict[str, str]) -> tuple[str, ...]:
     return (term["type"], term["value"], term.get("xml:lang", ""), term.get("datatype", ""))
 
 
-def _local_name(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+def property_words(iri: str) -> str:
+    """A property no vocabulary labels, in words from its local name (`seeAlso` -> `see also`)."""
+    local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
 
 
 class Resources:
@@ -147,7 +150,7 @@ class Resources:
         found: dict[str, str] = {}
         for row in self.store.select(question_queries.rdfs_labels(terms.iri(i) for i in iris)):
             found.setdefault(row["s"]["value"], row["label"]["value"])
-        return {iri: found.get(iri, _local_name(iri)) for iri in iris}
+        return {iri: found.get(iri, property_words(iri)) for iri in iris}
 
     def describe(self, iri: str, links_per_group: int = DEFAULT_LINKS_PER_GROUP) -> ResourceDescription:
         """Everything the graph says of `iri`; UnknownResource when it says nothing."""

@@ -50,6 +50,7 @@ VIEW_OF_CLASS: dict[str, str] = {
 }
 NAME_KINDS = {str(SKOS.prefLabel): "name", str(SKOS.altLabel): "other name", str(ILOKG.acronym): "acronym"}
 SERVES = (ILOKG.servesGoal, ILOKG.servesTarget, ILOKG.servesIndicator)
+SDG_LINKS_LEFT_OUT = {str(SKOS.exactMatch), str(SKOS.inScheme), str(SDGO.hasTarget), str(SDGO.hasIndicator)}
 # Links every page shows in its own place, never again among the "other links".
 SHOWN_ELSEWHERE = {
     (str(RDF.type), OUT),
@@ -334,6 +335,7 @@ class SdgView:
     targets: list[TargetRow]
     others: list[LinkGroup]
     series: list[DataSeries] = field(default_factory=list)  # an indicator's data series by country
+    custodians: list[str] = field(default_factory=list)  # an indicator's custodian agencies, as the framework has them
 
 
 @dataclass
@@ -713,7 +715,9 @@ class Views:
             results=results,
             reported_by=pick.take(ILOKG.reportsOn, IN),
             targets=targets,
-            others=[g for g in pick.others() if g.predicate.iri not in (str(SKOS.exactMatch), str(SKOS.inScheme))],
+            custodians=[link.value.value for link in pick.take(SDGO.custodianAgency) if link.value],
+            # the KOS's mappings, and its own links that say again what broader and narrower show
+            others=[g for g in pick.others() if g.predicate.iri not in SDG_LINKS_LEFT_OUT],
             series=[s for s in Countries(self.questions).data_series() if s.indicator == description.resource.iri]
             if level == "indicator"
             else [],
