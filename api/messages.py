@@ -1485,5 +1485,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "Other things": ("Autres choses", "Otras cosas"),
     "ILO regions": ("Régions de l’OIT", "Regiones de la OIT"),
     "Custodian agency": ("Organisme responsable", "Organismo custodio"),
+    "Custodian agencies": ("Organismes responsables", "Organismos custodios"),
     "see also": ("voir aussi", "véase también"),
 }

@@ -3,6 +3,8 @@ and a clear 4xx for bad input."""
 
 from __future__ import annotations
 
+import csv
+import html
 import json
 import re
 import shutil
@@ -109,6 +111,19 @@ def test_links_are_headed_by_words_not_by_the_names_of_properties(rendered: dict
         assert [h for h in headings if re.search(r"\b[a-z]+[A-Z][A-Za-z]*\b", h)] == [], name
         read += len(headings)
     assert read > 100
+
+
+def test_an_sdg_indicator_names_its_custodian_agencies(rendered: dict[str, httpx.Response]) -> None:
+    """As the SDG framework's indicator list gives them (`ILO;UNICEF`), each once, in the indicator's lead."""
+    code = re.search(r"<h1[^>]*>\s*Indicator ([\d.a-z]+)", rendered["sdg-indicator"].text)
+    assert code is not None
+    with (PROJECT_DIR / "seeds" / "reference" / "sdg" / "indicators.csv").open(encoding="utf-8", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["code"] == code.group(1))
+    agencies = row["custodian_agency_2019"].split(";")
+    lead = re.search(r'<p class="custodian">(.*?)</p>', rendered["sdg-indicator"].text, re.S)
+    assert lead is not None and len(agencies) >= 1
+    words = "Custodian agency" if len(agencies) == 1 else "Custodian agencies"
+    assert html.unescape(lead.group(1)) == f"{words}: " + " · ".join(agencies)
 
 
 EVIDENCE_BLOCK = re.compile(r'<figure class="evidence">(.*?)</figure>', re.S)

@@ -715,7 +715,13 @@ class Views:
             results=results,
             reported_by=pick.take(ILOKG.reportsOn, IN),
             targets=targets,
-            custodians=[link.value.value for link in pick.take(SDGO.custodianAgency) if link.value],
+            custodians=[  # the framework writes several as "ILO;UNICEF"
+                name.strip()
+                for link in pick.take(SDGO.custodianAgency)
+                if link.value
+                for name in link.value.value.split(";")
+                if name.strip()
+            ],
             # the KOS's mappings, and its own links that say again what broader and narrower show
             others=[g for g in pick.others() if g.predicate.iri not in SDG_LINKS_LEFT_OUT],
             series=[s for s in Countries(self.questions).data_series() if s.indicator == description.resource.iri]
