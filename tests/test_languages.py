@@ -34,7 +34,7 @@ from graph.read.named import GROUP_SECTION, QUESTIONS, SERVES_SECTIONS, named_qu
 from graph.read.overview import CLASS_NAMES, KIND_LABELS
 from graph.read.questions import STRENGTH_LABELS, Questions
 from graph.read.strength import STRENGTH_NOTES, STRENGTH_TITLES
-from graph.read.views import ABOUT_KINDS, GROUP_NOTE, LISTS, NAME_KINDS, OUTLINE_KINDS
+from graph.read.views import ABOUT_KINDS, GROUP_NOTE, INCOMING_TITLES, LISTS, NAME_KINDS, OUTLINE_KINDS
 from graph.read.wording import CODE_WORDS, SDG_WORDS
 from graph.settings import Settings
 from graph.store.embedded import OxigraphStore
@@ -144,6 +144,8 @@ def service_texts() -> Iterator[tuple[str, str]]:
         yield text, "NAME_KINDS"
     for text in (*ABOUT_KINDS.values(), "Other things"):
         yield text, "ABOUT_KINDS"
+    for text in INCOMING_TITLES.values():
+        yield text, "INCOMING_TITLES"
     for text in DYNAMIC:
         yield text, "DYNAMIC"
 

@@ -36,6 +36,7 @@ from graph.read.citations import Cited, DocumentRecord
 from graph.read.languages import ENGLISH, localized
 from graph.read.questions import STRENGTH_LABELS, EvidenceItem, Ref
 from graph.read.resources import property_words
+from graph.read.views import INCOMING_TITLES
 from graph.read.wording import (
     CODE_WORDS,
     SDG_WORDS,
@@ -279,6 +280,7 @@ TEMPLATES.env.globals.update(
     service_address=service_address,
     citation_path=citation_path,
     predicate_label=predicate_label,
+    incoming_titles=INCOMING_TITLES,
     document_record=document_record,
     _=translate,
     n_=translate_count,

@@ -48,6 +48,8 @@ VIEW_OF_CLASS: dict[str, str] = {
     str(ILOKG.DocumentPart): "part",
     str(ILOKG.Programme): "programme",
 }
+# What a group of links into a thing is called where "from" and the property's label read badly.
+INCOMING_TITLES = {str(ILOKG.about): "Parts of documents about it"}
 NAME_KINDS = {str(SKOS.prefLabel): "name", str(SKOS.altLabel): "other name", str(ILOKG.acronym): "acronym"}
 SERVES = (ILOKG.servesGoal, ILOKG.servesTarget, ILOKG.servesIndicator)
 SDG_LINKS_LEFT_OUT = {str(SKOS.exactMatch), str(SKOS.inScheme), str(SDGO.hasTarget), str(SDGO.hasIndicator)}
