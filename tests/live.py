@@ -1,8 +1,11 @@
-"""A real uvicorn on 127.0.0.1 serving an app in a thread of this process, for the tests that speak HTTP."""
+"""A real uvicorn on 127.0.0.1 serving an app in a thread of this process, for the tests that speak HTTP; and the
+stop of a server the tests started as a process of its own."""
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -34,3 +37,13 @@ def running(app: FastAPI, start_timeout_s: float = 60.0) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         listener.close()
+
+
+def stop_server(process: subprocess.Popen[bytes], timeout_s: float = 15.0) -> None:
+    """Stop an `ilokg serve` process as Ctrl-C would (it closes its workers), killing it if it does not exit."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)

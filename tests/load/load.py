@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +30,8 @@ from pathlib import Path
 
 import httpx
 import psutil
+
+from tests.live import stop_server
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -249,11 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         return report(tally, elapsed, args.clients, memory, ready_s)
     finally:
         if process is not None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_server(process, 20)
 
 
 if __name__ == "__main__":

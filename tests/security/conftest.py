@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import pytest
 
 from graph.settings import Settings
 from tests.conftest import SessionBuild
+from tests.live import stop_server
 
 # The limits of the exposed server the security tests run against.
 DEADLINE_S = 2.0
@@ -129,12 +129,7 @@ def serving(session_build: SessionBuild, root: Path, **environment: str) -> Iter
             time.sleep(0.2)
         yield Server(url, process, settings)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_server(process)
 
 
 @pytest.fixture(scope="session")

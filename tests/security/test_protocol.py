@@ -7,7 +7,6 @@ import json
 import os
 import re
 import select
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import httpx
 import pytest
 
 from tests.conftest import SessionBuild
+from tests.live import stop_server
 
 HEADER_TIMEOUT_S = 1.0
 SLACK_S = 1.5
@@ -102,12 +102,7 @@ def serving(session_build: SessionBuild, log: Path, **environment: str) -> Itera
     try:
         yield Served(url, log)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_server(process)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from api.lifecycle import ANSWERS_COMPLETE, answers_directory
 from graph.settings import Settings
 from graph.store.sandbox import STORES_DIR, materialise, opens
 from tests.conftest import SessionBuild
+from tests.live import stop_server
 from tests.security.conftest import _free_port
 from tests.security.test_sandbox import DAMAGES
 
@@ -53,12 +53,7 @@ def serving(data: Path, seeds: Path) -> Iterator[tuple[str, dict[str, object]]]:
             time.sleep(0.1)
         yield url, health.json()
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_server(process)
 
 
 def until(condition: Callable[[], bool], seconds: float = 90.0) -> bool:
