@@ -612,17 +612,21 @@ def test_a_build_can_import_some_series_only(session_build: SessionBuild, scratc
     ]
 
 
-def test_a_countrys_page_gives_the_latest_value_of_each_series(live_server: str, session_build: SessionBuild) -> None:
-    """The page of a country lists its SDG indicator data: each series' latest value there, as the CSV has it."""
+@pytest.mark.parametrize(("path", "m49"), [("/id/country/BGD", m49_of("BGD")), ("/id/m49-region/001", "001")])
+def test_a_countrys_page_gives_the_latest_value_of_each_series(
+    live_server: str, session_build: SessionBuild, path: str, m49: str
+) -> None:
+    """The page of a country, or of a region (the World), lists its SDG indicator data: each series' latest value
+    there, as the CSV has it."""
     import httpx
 
-    page = httpx.get(f"{live_server}/id/country/BGD", headers={"Accept": "text/html"}, timeout=30).text
+    page = httpx.get(f"{live_server}{path}", headers={"Accept": "text/html"}, timeout=30).text
     section = page.split('<h2 id="sdg-data">', 1)[1].split("</main>", 1)[0]  # the data section is the last
     chosen = session_build.settings.sdg_series
     held = set(series_files()) if chosen == "all" else set(chosen.split(","))
     checked = 0
     for series in sorted(held):
-        expected = expected_latest(m49_of("BGD"), series)
+        expected = expected_latest(m49, series)
         row = re.search(rf'<tr data-series="{series}">(.*?)<td>(?:(?!</td>).)*<svg', section, re.S)
         if expected is None:
             assert row is None, series
