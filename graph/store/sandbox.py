@@ -742,7 +742,8 @@ class SandboxedStore:
                     else ""
                 )
             )
-        log.warning("%s", self.repairing)
+        # A first start writes the store as a matter of course; a store that could not be opened is a fault.
+        log.log(logging.WARNING if why else logging.INFO, "%s", self.repairing)
         threading.Thread(target=self._repair, name="ilokg-store-repair", daemon=True).start()
 
     @classmethod
