@@ -724,6 +724,8 @@ class SandboxedStore:
             usable = opens(path)
         self._graph_names = self._internal.graph_names() if self._internal is not None else _graphs_of(build)
         self._repair_lock = threading.Lock()
+        self._repairer: threading.Thread | None = None
+        self._closed = False
         self.pool = WorkerPool(build, settings, path if usable else None, self._store_broken)
         if not usable:
             self._store_broken("it could not be opened" if path.exists() else "")
@@ -731,7 +733,7 @@ class SandboxedStore:
     def _store_broken(self, why: str) -> None:
         """Write the on-disk store again in the background; /health says degraded until it is."""
         with self._repair_lock:
-            if self.repairing is not None:
+            if self.repairing is not None or self._closed:  # closed: a worker stopped at shutdown, nothing broke
                 return
             self.repairing = (
                 f"the on-disk store of build {self._build.build_id} is being written"
@@ -742,9 +744,10 @@ class SandboxedStore:
                     else ""
                 )
             )
+            self._repairer = threading.Thread(target=self._repair, name="ilokg-store-repair", daemon=True)
         # A first start writes the store as a matter of course; a store that could not be opened is a fault.
         log.log(logging.WARNING if why else logging.INFO, "%s", self.repairing)
-        threading.Thread(target=self._repair, name="ilokg-store-repair", daemon=True).start()
+        self._repairer.start()
 
     @classmethod
     def open(cls, build: BuildResult, settings: Settings, internal: OxigraphStore | None = None) -> SandboxedStore:
@@ -851,12 +854,18 @@ class SandboxedStore:
         return internal.export(media_type)
 
     def close(self) -> None:
+        """Stop the workers, and wait for a store being written to be complete (its directory is then whole)."""
+        with self._repair_lock:
+            self._closed = True
+            repairer = self._repairer
         self.pool.close()
+        if repairer is not None:
+            repairer.join()
 
     def retire(self) -> None:
         """Close once the requests that still hold this store (swapped out by a reload) can have finished."""
         grace = self._settings.query_queue_s + self._settings.query_timeout_s + 2.0
-        timer = threading.Timer(grace, self.pool.close)
+        timer = threading.Timer(grace, self.close)
         timer.daemon = True
         timer.start()
 
