@@ -157,14 +157,8 @@ def derive(statements: Sequence[Statement]) -> list[Derivation]:
     # What a P&B indicator's text names, rolled up to the output it measures (stated at the indicator's level).
     rolled = _up_from_indicators(by_predicate, stated, where)
     reports_on: dict[URIRef, list[tuple[URIRef, URIRef | Derivation]]] = defaultdict(list)  # output -> [(ind., why)]
-    for result, indicator, evidence in by_predicate[ILOKG.reportsOn]:
-        assert isinstance(indicator, URIRef)
-        if result in outputs:
-            reports_on[result].append((indicator, evidence))
-    for item in rolled.values():
-        measurer, predicate, named = item.triple
-        if predicate == ILOKG.reportsOn and measurer in outputs:
-            reports_on[measurer].append((named, item))
+    for output, indicator, why in _output_links(ILOKG.reportsOn, by_predicate, rolled, outputs):
+        reports_on[output].append((indicator, why))
 
     for subject, contributed, contributes in by_predicate[ILOKG.contributesToOutput]:
         assert isinstance(contributed, URIRef)
@@ -175,14 +169,8 @@ def derive(statements: Sequence[Statement]) -> list[Derivation]:
                 )
 
     promoted_by: dict[URIRef, list[tuple[URIRef, URIRef | Derivation]]] = defaultdict(list)  # standard -> [(out., why)]
-    for result, standard, evidence in by_predicate[ILOKG.promotesStandard]:
-        assert isinstance(standard, URIRef)
-        if result in outputs:
-            promoted_by[standard].append((result, evidence))
-    for item in rolled.values():
-        measurer, predicate, named = item.triple
-        if predicate == ILOKG.promotesStandard and measurer in outputs:
-            promoted_by[named].append((measurer, item))
+    for output, promoted, why in _output_links(ILOKG.promotesStandard, by_predicate, rolled, outputs):
+        promoted_by[promoted].append((output, why))
     for flagship, standard, principal in by_predicate[ILOKG.principalStandard]:
         assert isinstance(standard, URIRef)
         for output, promotes in promoted_by[standard]:
@@ -208,6 +196,26 @@ def derive(statements: Sequence[Statement]) -> list[Derivation]:
 
     found = [*rolled.values(), *targets.values(), *goals.best().values()]
     return sorted(found, key=lambda item: (RULE_ORDER.index(item.rule), [str(t) for t in item.triple]))
+
+
+def _output_links(
+    predicate: URIRef,
+    by_predicate: dict[URIRef, list[tuple[URIRef, Node, URIRef]]],
+    rolled: dict[tuple[URIRef, URIRef, URIRef], Derivation],
+    outputs: set[URIRef],
+) -> list[tuple[URIRef, URIRef, URIRef | Derivation]]:
+    """(output, object, why) for each link of `predicate` from a P&B output: stated (why: its evidence), or rolled
+    up from an indicator that measures it (why: that derivation)."""
+    found: list[tuple[URIRef, URIRef, URIRef | Derivation]] = []
+    for result, named, evidence in by_predicate[predicate]:
+        assert isinstance(named, URIRef)
+        if result in outputs:
+            found.append((result, named, evidence))
+    for item in rolled.values():
+        measurer, rolled_predicate, rolled_named = item.triple
+        if rolled_predicate == predicate and measurer in outputs:
+            found.append((measurer, rolled_named, item))
+    return found
 
 
 def _up_from_indicators(

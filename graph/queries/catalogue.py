@@ -102,18 +102,8 @@ def links(
     """Every link of `predicates` (from `subjects`, to `objects`, of the given classes): stated ones with each
     quote, derived ones with every stated premise of their rule, and chains of stated links read now."""
     chosen = values("predicate", predicates)
-    scope = ""
-    subjects, objects = list(subjects), list(objects)
-    if subjects:
-        scope += values("subject", subjects) + "\n    "
-    if objects:
-        scope += values("object", objects) + "\n    "
-    classes = ""
-    subject_classes, object_classes = list(subject_classes), list(object_classes)
-    if subject_classes:
-        classes += f"{values('subjectclass', subject_classes)} ?subject a ?subjectclass .\n  "
-    if object_classes:
-        classes += f"{values('objectclass', object_classes)} ?object a/rdfs:subClassOf* ?objectclass .\n  "
+    scope = _scope(subjects, objects)
+    classes = _classes(subject_classes, object_classes, "a")
     branches = [_stated_branch(chosen, scope), _derived_branch(chosen, scope)]
     branches += [_chain_branch(chain, predicate, scope) for chain, predicate in chains]
     union = "\n  UNION\n  ".join(branches)
@@ -126,6 +116,26 @@ def links(
     )
 
 
+def _scope(subjects: Iterable[Iri], objects: Iterable[Iri]) -> str:
+    """VALUES fixing the subjects and the objects of the links, where given."""
+    subjects, objects = list(subjects), list(objects)
+    return (values("subject", subjects) + "\n    " if subjects else "") + (
+        values("object", objects) + "\n    " if objects else ""
+    )
+
+
+def _classes(subject_classes: Iterable[Iri], object_classes: Iterable[Iri], subject_type: str) -> str:
+    """Patterns keeping links whose subject (by `subject_type`: `a`, or `a/rdfs:subClassOf*`) and object are of
+    the given classes, where given."""
+    subject_classes, object_classes = list(subject_classes), list(object_classes)
+    classes = ""
+    if subject_classes:
+        classes += f"{values('subjectclass', subject_classes)} ?subject {subject_type} ?subjectclass .\n  "
+    if object_classes:
+        classes += f"{values('objectclass', object_classes)} ?object a/rdfs:subClassOf* ?objectclass .\n  "
+    return classes
+
+
 def stated(
     predicates: Iterable[Iri],
     *,
@@ -136,17 +146,8 @@ def stated(
 ) -> str:
     """Every stated link of `predicates` with its quotes (the same shape as `links`, stated rows only)."""
     chosen = values("predicate", predicates)
-    scope = ""
-    subjects, objects = list(subjects), list(objects)
-    if subjects:
-        scope += values("subject", subjects) + "\n  "
-    if objects:
-        scope += values("object", objects) + "\n  "
-    classes = ""
-    if subject_classes:
-        classes += f"{values('subjectclass', subject_classes)} ?subject a/rdfs:subClassOf* ?subjectclass .\n  "
-    if object_classes:
-        classes += f"{values('objectclass', object_classes)} ?object a/rdfs:subClassOf* ?objectclass .\n  "
+    scope = _scope(subjects, objects)
+    classes = _classes(subject_classes, object_classes, "a/rdfs:subClassOf*")
     return (
         PROLOGUE
         + f"""SELECT {LINK_VARIABLES} WHERE {{
