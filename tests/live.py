@@ -1,5 +1,5 @@
 """A real uvicorn on 127.0.0.1 serving an app in a thread of this process, for the tests that speak HTTP; and the
-stop of a server the tests started as a process of its own."""
+wait for, and the stop of, a server the tests started as a process of its own."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
@@ -47,3 +49,24 @@ def stop_server(process: subprocess.Popen[bytes], timeout_s: float = 15.0) -> No
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
+
+
+def wait_for_health(
+    url: str,
+    process: subprocess.Popen[bytes],
+    ready: Callable[[dict[str, Any]], bool] = lambda body: True,
+    timeout_s: float = 90.0,
+) -> dict[str, Any]:
+    """The first /health answer (200) of the server at `url` that `ready` accepts; AssertionError when the process
+    ends or `timeout_s` passes first."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            response = httpx.get(f"{url}/health", timeout=2)
+            if response.status_code == 200 and ready(body := response.json()):
+                return body
+        except httpx.HTTPError:
+            pass
+        assert process.poll() is None, f"the server at {url} exited with {process.returncode} before it was ready"
+        assert time.monotonic() < deadline, f"the server at {url} was not ready within {timeout_s:.0f} s"
+        time.sleep(0.2)

@@ -14,13 +14,14 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.live import wait_for_health
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 QUOTE = "target 8.7 (child labour and forced labour);"
@@ -152,15 +153,7 @@ def test_a_fresh_install_serves_and_its_docs_degrade_without_their_assets(instal
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "the installed service did not start"
-            time.sleep(0.3)
+        wait_for_health(url, server)
         with httpx.Client(base_url=url, timeout=30) as http:
             answer = http.get("/sdg/targets/8.7/flagships").json()
             assert "flagship:ipec-plus" in {item["flagship"]["id"] for item in answer["stated"]}

@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import pytest
 
 from graph.settings import Settings
 from tests.conftest import SessionBuild
-from tests.live import stop_server
+from tests.live import stop_server, wait_for_health
 
 # The limits of the exposed server the security tests run against.
 DEADLINE_S = 2.0
@@ -114,19 +113,8 @@ def serving(session_build: SessionBuild, root: Path, **environment: str) -> Iter
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
     try:
-        while True:
-            try:
-                health = httpx.get(f"{url}/health", timeout=2)
-                body = health.json() if health.status_code == 200 else {}
-                if body.get("status") == "ready" and body.get("query_workers") == "memory":
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not become ready within 90 s")
-            time.sleep(0.2)
+        wait_for_health(url, process, lambda body: body["status"] == "ready" and body["query_workers"] == "memory")
         yield Server(url, process, settings)
     finally:
         stop_server(process)

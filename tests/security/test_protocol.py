@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tests.conftest import SessionBuild
-from tests.live import stop_server
+from tests.live import stop_server, wait_for_health
 
 HEADER_TIMEOUT_S = 1.0
 SLACK_S = 1.5
@@ -88,17 +88,11 @@ def serving(session_build: SessionBuild, log: Path, **environment: str) -> Itera
             stderr=stderr,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"the server did not become ready within 90 s: {log.read_text()[-2000:]}")
-        time.sleep(0.2)
+    try:
+        wait_for_health(url, process)
+    except AssertionError as error:
+        process.kill()
+        raise RuntimeError(f"{error}: {log.read_text()[-2000:]}") from error
     try:
         yield Served(url, log)
     finally:

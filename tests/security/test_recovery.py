@@ -20,7 +20,7 @@ from api.lifecycle import ANSWERS_COMPLETE, answers_directory
 from graph.settings import Settings
 from graph.store.sandbox import STORES_DIR, materialise, opens
 from tests.conftest import SessionBuild
-from tests.live import stop_server
+from tests.live import stop_server, wait_for_health
 from tests.security.conftest import _free_port
 from tests.security.test_sandbox import DAMAGES
 
@@ -41,17 +41,7 @@ def serving(data: Path, seeds: Path) -> Iterator[tuple[str, dict[str, object]]]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                health = httpx.get(f"{url}/health", timeout=2)
-                if health.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
-        yield url, health.json()
+        yield url, wait_for_health(url, process)
     finally:
         stop_server(process)
 
