@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
@@ -210,8 +211,19 @@ PAGE_ROUTES: list[BaseRoute] = []
 
 def has_page(request: Request) -> bool:
     """Whether a browser asking for HTML at this request's address gets a page instead."""
-    headers = [(k, v) for k, v in request.scope.get("headers", []) if k != b"accept"]
-    as_browser = {**request.scope, "method": "GET", "headers": [*headers, (b"accept", b"text/html")]}
+    return _path_has_page(request.scope["path"])
+
+
+@lru_cache(maxsize=4096)
+def _path_has_page(path: str) -> bool:
+    # Matched once per path (the routes are fixed once the app is made), not on every cached answer.
+    as_browser = {
+        "type": "http",
+        "path": path,
+        "root_path": "",
+        "method": "GET",
+        "headers": [(b"accept", b"text/html")],
+    }
     return any(route.matches(as_browser)[0] == Match.FULL for route in PAGE_ROUTES)
 
 
